@@ -1,0 +1,50 @@
+// The CLI's shared plumbing: the verb registry (each apps/<verb>.cpp registers itself) and every option that more
+// than one verb uses, declared once here with its names, default and help.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace splicebert::cli {
+
+// A verb adds its options to `app` and returns the function that runs it (returns the exit status).
+using VerbSetup = std::function<std::function<int()>(CLI::App& app)>;
+
+struct VerbRegistrar {
+  VerbRegistrar(const char* name, const char* description, VerbSetup setup);
+};
+
+struct Verb {
+  std::string name, description;
+  VerbSetup setup;
+};
+std::vector<Verb>& verbs();
+
+// ---- options shared between verbs -------------------------------------------------------------------------------
+std::string default_model_dir();  // $SPLICEBERT_MODEL, else the model shipped in the repository / install
+void add_model_option(CLI::App& app, std::string& model_dir);           // -m/--model DIR
+void add_threads_option(CLI::App& app, int& threads);                   // -t/--threads N (0 = all cores)
+void add_quiet_option(CLI::App& app, bool& quiet);                      // -q/--quiet
+void add_output_option(CLI::App& app, std::string& output, const std::string& help);  // -o/--output FILE
+void add_input_option(CLI::App& app, std::string& input, const std::string& help);    // -i/--input FILE
+void add_json_option(CLI::App& app, bool& json);                        // --json
+void add_no_t_to_u_option(CLI::App& app, bool& no_t_to_u);              // --no-t-to-u
+void add_precision_option(CLI::App& app, std::string& precision);       // --precision f32|bf16
+void add_skip_bad_option(CLI::App& app, bool& skip_bad);                // --skip-bad
+
+// Applies -t: sets the OpenMP / BLAS thread count for the whole process (one pool).
+void apply_threads(int threads);
+
+// The command line as typed, for provenance records in output files.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
+
+// Progress on stderr, quiet with -q.
+struct Progress {
+  bool quiet = false;
+  void message(const std::string& text) const;
+};
+
+}  // namespace splicebert::cli

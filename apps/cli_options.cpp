@@ -1,0 +1,90 @@
+// Options shared between verbs, each declared once.
+#include <omp.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli.hpp"
+
+namespace splicebert::cli {
+
+std::string default_model_dir() {
+  if (const char* env = std::getenv("SPLICEBERT_MODEL"); env && *env) return env;
+  // The model shipped with the sources (models/default), found next to the build or the installed binary.
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      for (auto candidate : {dir / "models" / "default", dir / "share" / "splicebert" / "models" / "default"}) {
+        if (std::filesystem::exists(candidate / "config.json", ec)) return candidate.string();
+      }
+    }
+  }
+  return "models/default";
+}
+
+void add_model_option(CLI::App& app, std::string& model_dir) {
+  model_dir = default_model_dir();
+  app.add_option("-m,--model", model_dir, "model folder (MultiMolecule or original layout)")
+      ->capture_default_str();
+}
+
+void add_threads_option(CLI::App& app, int& threads) {
+  threads = 0;
+  app.add_option("-t,--threads", threads, "threads (0 = all cores)")->capture_default_str();
+}
+
+void add_quiet_option(CLI::App& app, bool& quiet) {
+  app.add_flag("-q,--quiet", quiet, "no progress messages on stderr");
+}
+
+void add_output_option(CLI::App& app, std::string& output, const std::string& help) {
+  app.add_option("-o,--output", output, help);
+}
+
+void add_input_option(CLI::App& app, std::string& input, const std::string& help) {
+  app.add_option("-i,--input", input, help);
+}
+
+void add_json_option(CLI::App& app, bool& json) { app.add_flag("--json", json, "print JSON instead of a table"); }
+
+void add_no_t_to_u_option(CLI::App& app, bool& no_t_to_u) {
+  app.add_flag("--no-t-to-u", no_t_to_u, "keep T as T instead of converting it to U");
+}
+
+void add_precision_option(CLI::App& app, std::string& precision) {
+  precision = "f32";
+  app.add_option("--precision", precision, "compute precision")
+      ->check(CLI::IsMember({"f32", "bf16"}))
+      ->capture_default_str();
+}
+
+void add_skip_bad_option(CLI::App& app, bool& skip_bad) {
+  app.add_flag("--skip-bad", skip_bad, "skip malformed records with a counted warning instead of stopping");
+}
+
+void apply_threads(int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  omp_set_num_threads(threads);
+}
+
+static std::string& command_line_storage() {
+  static std::string text;
+  return text;
+}
+const std::string& command_line() { return command_line_storage(); }
+void set_command_line(int argc, char** argv) {
+  std::string& text = command_line_storage();
+  for (int i = 0; i < argc; ++i) {
+    if (i) text += ' ';
+    text += argv[i];
+  }
+}
+
+void Progress::message(const std::string& text) const {
+  if (!quiet) std::cerr << text << std::endl;
+}
+
+}  // namespace splicebert::cli

@@ -1,0 +1,96 @@
+// File formats: safetensors, torch zip checkpoints (restricted unpickler), npy / npz, and atomic output files.
+// Every reader validates sizes and offsets before it touches data and throws splicebert::Error naming the file.
+#pragma once
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "splicebert/tensor.hpp"
+
+namespace splicebert {
+
+// ---- whole files ------------------------------------------------------------------------------------------------
+std::vector<uint8_t> read_file_bytes(const std::string& path);
+std::string read_file_text(const std::string& path);
+std::string sha256_hex(const void* data, size_t size);
+std::string sha256_file_hex(const std::string& path);
+
+// Writes to a temporary name beside `path` and renames on commit(); if destroyed uncommitted (an error was thrown)
+// the temporary is removed, so no partial output is ever left under the final name. path "-" = stdout (no rename).
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(std::string path, bool binary = true);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  std::ostream& stream();
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, temp_path_;
+  std::unique_ptr<std::ofstream> file_;
+  bool to_stdout_ = false, committed_ = false;
+};
+
+// ---- safetensors ------------------------------------------------------------------------------------------------
+struct SafetensorsContents {
+  TensorMap tensors;                              // F32, F16 and BF16 all converted to float32
+  std::map<std::string, std::string> metadata;    // the "__metadata__" object
+};
+// `source` names the file in error messages.
+SafetensorsContents parse_safetensors(const uint8_t* data, size_t size, const std::string& source);
+SafetensorsContents read_safetensors(const std::string& path);
+// Byte layout as transformers / the fixtures' generator write it: 8-byte length, compact JSON with "__metadata__"
+// first and tensors in name order, padded with spaces to a multiple of 8, then the F32 data back to back.
+std::string safetensors_bytes(const TensorMap& tensors, const std::map<std::string, std::string>& metadata);
+void write_safetensors(const std::string& path, const TensorMap& tensors,
+                       const std::map<std::string, std::string>& metadata);
+
+// ---- torch zip checkpoints (pytorch_model.bin) -----------------------------------------------------------------
+// Only the pickle opcodes and globals a state dict needs; any other global is refused with an error naming it.
+TensorMap parse_torch_checkpoint(const uint8_t* data, size_t size, const std::string& source);
+TensorMap read_torch_checkpoint(const std::string& path);
+
+// ---- npy / npz ---------------------------------------------------------------------------------------------------
+struct NpyArray {
+  std::string descr;  // numpy dtype string, e.g. "<f4", "<i8"
+  Shape shape;
+  std::vector<uint8_t> bytes;
+  Tensor to_float() const;      // any float or integer dtype -> float32
+  IntTensor to_int64() const;   // any integer dtype -> int64
+};
+NpyArray parse_npy(const uint8_t* data, size_t size, const std::string& source);
+NpyArray read_npy(const std::string& path);
+std::string npy_bytes(const Tensor& tensor);
+std::string npy_bytes(const IntTensor& tensor);
+std::string npy_bytes_u8(const Shape& shape, const uint8_t* data);
+
+// An .npz is a zip of .npy members (stored, uncompressed), readable by numpy.load.
+class NpzWriter {
+ public:
+  void add(const std::string& key, const Tensor& tensor);
+  void add(const std::string& key, const IntTensor& tensor);
+  void add_text(const std::string& key, const std::string& text);  // uint8 array of the UTF-8 bytes
+  void write(const std::string& path) const;                        // atomic
+  std::string bytes() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> members_;  // (name.npy, npy bytes)
+};
+std::map<std::string, NpyArray> parse_npz(const uint8_t* data, size_t size, const std::string& source);
+std::map<std::string, NpyArray> read_npz(const std::string& path);
+
+// ---- zip (stored members; what torch.save and numpy write uncompressed) ----------------------------------------
+struct ZipMember {
+  std::string name;
+  std::string data;  // the member's bytes (inflated when the member is deflate-compressed)
+};
+std::vector<ZipMember> parse_zip(const uint8_t* data, size_t size, const std::string& source);
+std::string zip_bytes(const std::vector<std::pair<std::string, std::string>>& members);
+
+}  // namespace splicebert

@@ -1,0 +1,61 @@
+// The user-facing pipelines of SPEC §5 on top of Session: fill-mask and feature extraction, including long inputs
+// cut into overlapping windows and stitched back (each nucleotide taken from the window where it is most central).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "splicebert/model.hpp"
+
+namespace splicebert {
+
+// ---- fill-mask ----------------------------------------------------------------------------------------------------
+struct FillMaskCandidate {
+  double score = 0;
+  int token = 0;
+  std::string token_str;
+  std::string sequence;  // the input with this mask filled: upper-case tokens joined by spaces, no special tokens
+};
+struct FillMaskOptions {
+  int top_k = 5;
+  bool nucleotides_only = false;  // candidates restricted to A, C, G, U
+};
+// One candidate list per <mask> in `text`, in order. Throws if the text has no mask.
+std::vector<std::vector<FillMaskCandidate>> fill_mask(Session& session, std::string_view text,
+                                                      const FillMaskOptions& options);
+
+// ---- feature extraction ---------------------------------------------------------------------------------------
+enum class Pooling { None, Mean, Cls, Max };
+
+struct EmbedOptions {
+  bool all_layers = false;    // hidden_states [layers+1, rows, C]
+  Pooling pooling = Pooling::None;
+  bool attentions = false;    // [layers, NH, T, T]; needs the record to fit in one window
+  bool logits = false;        // [rows, V]
+  bool keep_special = false;  // rows = T (with <cls>/<eos>) instead of L nucleotides
+  int64_t window = 0;         // nucleotides per window; 0 = the model's maximum
+  int64_t stride = 0;         // 0 = window - 128 (128 nucleotides of overlap)
+  int64_t max_tokens = 16384; // token budget per forward batch
+};
+
+struct Embedding {
+  Tensor last_hidden_state;  // [rows, C]
+  Tensor hidden_states;      // [layers+1, rows, C]
+  Tensor pooled;             // [C]
+  Tensor attentions;         // [layers, NH, T, T]
+  Tensor logits;             // [rows, V]
+  int64_t windows = 1;
+};
+
+// Windows [start, start + length) covering `nucleotides` with the given window and stride (SPEC §5).
+struct Window {
+  int64_t start = 0, length = 0;
+};
+std::vector<Window> plan_windows(int64_t nucleotides, int64_t window, int64_t stride);
+
+// `records` are token ids WITHOUT <cls>/<eos>. Records are batched by token budget (sorted by length, results in
+// input order); results do not depend on how records are grouped.
+std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int32_t>>& records,
+                             const EmbedOptions& options);
+
+}  // namespace splicebert

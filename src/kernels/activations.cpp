@@ -1,0 +1,88 @@
+#include "kernels/activations.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace splicebert::kernels {
+
+void gelu_inplace_reference(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    double v = x[i];
+    x[i] = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
+  }
+}
+
+void gelu_inplace(float* x, int64_t n) {
+  constexpr float kInvSqrt2 = 0.70710678118654752440f;
+#pragma omp parallel for schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
+}
+
+void layer_norm_rows_reference(const float* x, const float* residual, const float* weight, const float* bias,
+                               float eps, int64_t rows, int64_t C, float* out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    double mean = 0, var = 0;
+    for (int64_t c = 0; c < C; ++c) mean += x[r * C + c] + (residual ? residual[r * C + c] : 0.0f);
+    mean /= static_cast<double>(C);
+    for (int64_t c = 0; c < C; ++c) {
+      double d = x[r * C + c] + (residual ? residual[r * C + c] : 0.0f) - mean;
+      var += d * d;
+    }
+    var /= static_cast<double>(C);
+    double inv = 1.0 / std::sqrt(var + eps);
+    for (int64_t c = 0; c < C; ++c) {
+      double v = x[r * C + c] + (residual ? residual[r * C + c] : 0.0f);
+      out[r * C + c] = static_cast<float>((v - mean) * inv * weight[c] + bias[c]);
+    }
+  }
+}
+
+void layer_norm_rows(const float* x, const float* residual, const float* weight, const float* bias, float eps,
+                     int64_t rows, int64_t C, float* out) {
+#pragma omp parallel for schedule(static) if (rows * C > 32768)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * C;
+    const float* rr = residual ? residual + r * C : nullptr;
+    float* o = out + r * C;
+    // Sum first (x + residual written to the output row), then a second pass for the variance: the one-pass
+    // E[x²] − E[x]² form loses digits when |mean| ≫ std.
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t c = 0; c < C; ++c) {
+      float v = rr ? xr[c] + rr[c] : xr[c];
+      o[c] = v;
+      sum += v;
+    }
+    const float mean = sum / static_cast<float>(C);
+    float sq = 0;
+#pragma omp simd reduction(+ : sq)
+    for (int64_t c = 0; c < C; ++c) {
+      float d = o[c] - mean;
+      sq += d * d;
+    }
+    const float inv = 1.0f / std::sqrt(sq / static_cast<float>(C) + eps);
+#pragma omp simd
+    for (int64_t c = 0; c < C; ++c) o[c] = (o[c] - mean) * inv * weight[c] + bias[c];
+  }
+}
+
+void softmax_masked_inplace(float* x, const uint8_t* key_mask, int64_t n) {
+  float max_value = -std::numeric_limits<float>::infinity();
+  for (int64_t j = 0; j < n; ++j)
+    if (!key_mask || key_mask[j]) max_value = std::max(max_value, x[j]);
+  if (max_value == -std::numeric_limits<float>::infinity()) {  // no real key: define the row as all zeros
+    std::fill(x, x + n, 0.0f);
+    return;
+  }
+  float sum = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    float e = (!key_mask || key_mask[j]) ? std::exp(x[j] - max_value) : 0.0f;
+    x[j] = e;
+    sum += e;
+  }
+  const float inv = 1.0f / sum;
+  for (int64_t j = 0; j < n; ++j) x[j] *= inv;
+}
+
+}  // namespace splicebert::kernels

@@ -1,0 +1,90 @@
+// Backend dispatch for the linear layers, the OpenBLAS path, and the scalar reference.
+#include "kernels/gemm.hpp"
+
+#include <cblas.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "kernels/activations.hpp"
+#include "kernels/gemm_onednn.hpp"
+#include "splicebert/error.hpp"
+
+namespace splicebert::kernels {
+
+GemmBackend default_gemm_backend() {
+  static const GemmBackend backend = [] {
+    const char* env = std::getenv("SPLICEBERT_GEMM");
+    if (env && std::string(env) == "openblas") return GemmBackend::OpenBLAS;
+    if (env && std::string(env) == "onednn") return GemmBackend::OneDNN;
+    if (env && *env) fail("SPLICEBERT_GEMM='", env, "' is neither 'openblas' nor 'onednn'");
+    return GemmBackend::OneDNN;  // measured faster on the encoder's shapes: docs/performance.md
+  }();
+  return backend;
+}
+
+const char* gemm_backend_name(GemmBackend backend) {
+  return backend == GemmBackend::OpenBLAS ? "openblas" : "onednn";
+}
+
+std::shared_ptr<const PackedLinear> pack_linear(const Tensor& weight, GemmBackend backend, Precision precision) {
+  if (backend == GemmBackend::OneDNN) return onednn_pack_linear(weight, precision);
+  return nullptr;
+}
+
+static void add_bias_and_epilogue(float* y, int64_t M, int64_t N, const float* bias, Epilogue epilogue) {
+#pragma omp parallel for schedule(static) if (M * N > 65536)
+  for (int64_t m = 0; m < M; ++m) {
+    float* row = y + m * N;
+    if (bias) {
+#pragma omp simd
+      for (int64_t n = 0; n < N; ++n) row[n] += bias[n];
+    }
+    if (epilogue == Epilogue::BiasGelu) gelu_inplace(row, N);
+  }
+}
+
+void linear_forward(const float* x, int64_t M, const Linear& linear, float* y, Epilogue epilogue) {
+  const int64_t N = linear.out_features(), K = linear.in_features();
+  if (M == 0) return;
+  if (linear.packed && onednn_linear_forward(x, M, linear, y, epilogue)) return;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
+              1.0f, x, static_cast<int>(K), linear.weight.ptr(), static_cast<int>(K), 0.0f, y, static_cast<int>(N));
+  add_bias_and_epilogue(y, M, N, linear.bias.empty() ? nullptr : linear.bias.ptr(), epilogue);
+}
+
+void linear_forward_reference(const float* x, int64_t M, const Linear& linear, float* y, Epilogue epilogue) {
+  const int64_t N = linear.out_features(), K = linear.in_features();
+  for (int64_t m = 0; m < M; ++m) {
+    for (int64_t n = 0; n < N; ++n) {
+      double acc = linear.bias.empty() ? 0.0 : linear.bias.data[static_cast<size_t>(n)];
+      for (int64_t k = 0; k < K; ++k) acc += static_cast<double>(x[m * K + k]) * linear.weight.data[n * K + k];
+      y[m * N + n] = static_cast<float>(acc);
+    }
+    if (epilogue == Epilogue::BiasGelu) gelu_inplace_reference(y + m * N, N);
+  }
+}
+
+void gemm_nt(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
+             int64_t K, bool accumulate) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
+              1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f, C,
+              static_cast<int>(ldc));
+}
+
+void gemm_nn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
+             int64_t K, bool accumulate) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(M), static_cast<int>(N),
+              static_cast<int>(K), 1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f,
+              C, static_cast<int>(ldc));
+}
+
+void gemm_tn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
+             int64_t K, bool accumulate) {
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
+              1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f, C,
+              static_cast<int>(ldc));
+}
+
+}  // namespace splicebert::kernels

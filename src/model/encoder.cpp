@@ -1,0 +1,156 @@
+// The encoder forward pass (post-LN BERT, fixtures/README.md "Model facts"). Shapes: B batch, T tokens, C hidden,
+// NH heads, HD head size, FF intermediate, V vocabulary.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels/activations.hpp"
+#include "kernels/attention.hpp"
+#include "kernels/gemm.hpp"
+#include "splicebert/error.hpp"
+#include "splicebert/model.hpp"
+
+namespace splicebert {
+
+using kernels::Epilogue;
+
+// Per-session buffers, grown to the largest batch seen and reused; never shared between threads.
+struct Session::Buffers {
+  std::vector<float> hidden, q, k, v, context, sublayer, intermediate;  // [B·T, C] except intermediate [B·T, FF]
+  std::vector<float> attention_scratch;
+  void reserve(int64_t rows, int64_t C, int64_t FF) {
+    auto grow = [](std::vector<float>& b, int64_t n) {
+      if (b.size() < static_cast<size_t>(n)) b.resize(static_cast<size_t>(n));
+    };
+    for (auto* b : {&hidden, &q, &k, &v, &context, &sublayer}) grow(*b, rows * C);
+    grow(intermediate, rows * FF);
+  }
+};
+
+Session::Session(std::shared_ptr<const Model> model) : model_(std::move(model)), buffers_(new Buffers) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
+
+int64_t Batch::real_tokens(int64_t row) const {
+  int64_t n = 0;
+  for (int64_t t = 0; t < tokens; ++t) n += attention_mask[row * tokens + t] ? 1 : 0;
+  return n;
+}
+
+Batch make_batch(const std::vector<std::vector<int32_t>>& sequences, int pad_id) {
+  Batch batch;
+  batch.batch = static_cast<int64_t>(sequences.size());
+  for (const auto& s : sequences) batch.tokens = std::max<int64_t>(batch.tokens, static_cast<int64_t>(s.size()));
+  batch.input_ids.assign(static_cast<size_t>(batch.batch * batch.tokens), pad_id);
+  batch.attention_mask.assign(batch.input_ids.size(), 0);
+  for (int64_t b = 0; b < batch.batch; ++b) {
+    const auto& s = sequences[static_cast<size_t>(b)];
+    std::copy(s.begin(), s.end(), batch.input_ids.begin() + b * batch.tokens);
+    std::fill_n(batch.attention_mask.begin() + b * batch.tokens, s.size(), uint8_t{1});
+  }
+  return batch;
+}
+
+namespace {
+
+void check_batch(const Batch& batch, const ModelConfig& c) {
+  if (batch.batch <= 0 || batch.tokens <= 0) fail("empty batch");
+  if (batch.tokens > c.max_position_embeddings)
+    fail("sequence of ", batch.tokens, " tokens exceeds the model's ", c.max_position_embeddings,
+         " positions (", c.max_position_embeddings - 2, " nucleotides); split it into windows");
+  if (batch.input_ids.size() != static_cast<size_t>(batch.batch * batch.tokens) ||
+      batch.attention_mask.size() != batch.input_ids.size())
+    fail("batch arrays do not match its shape [", batch.batch, ", ", batch.tokens, "]");
+  for (int32_t id : batch.input_ids)
+    if (id < 0 || id >= c.vocab_size) fail("token id ", id, " is outside the vocabulary of ", c.vocab_size);
+}
+
+// hidden[b, t] = LN(word[id] + position[t] + token_type[0])
+void embed(const ModelWeights& w, const ModelConfig& c, const Batch& batch, float* hidden) {
+  const int64_t C = c.hidden_size, T = batch.tokens;
+  const float* type0 = w.token_type_embeddings.ptr();
+#pragma omp parallel for schedule(static)
+  for (int64_t row = 0; row < batch.batch * T; ++row) {
+    const float* word = w.word_embeddings.ptr() + static_cast<int64_t>(batch.input_ids[row]) * C;
+    const float* position = w.position_embeddings.ptr() + (row % T) * C;
+    float* out = hidden + row * C;
+    for (int64_t i = 0; i < C; ++i) out[i] = word[i] + position[i] + type0[i];
+  }
+  kernels::layer_norm_rows(hidden, nullptr, w.embedding_norm.weight.ptr(), w.embedding_norm.bias.ptr(),
+                           static_cast<float>(c.layer_norm_eps), batch.batch * T, C, hidden);
+}
+
+Tensor copy_rows(const float* data, const Shape& shape) {
+  Tensor t(shape);
+  std::memcpy(t.ptr(), data, sizeof(float) * static_cast<size_t>(t.numel()));
+  return t;
+}
+
+}  // namespace
+
+ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options) {
+  const Model& model = *model_;
+  const ModelConfig& c = model.config();
+  const ModelWeights& w = model.weights();
+  check_batch(batch, c);
+  if (options.mlm_logits && !w.lm_head) fail(model.source(), ": this checkpoint has no MLM head (lm_head.*)");
+  if (options.pooler && !w.pooler) fail(model.source(), ": this checkpoint has no pooler (model.pooler.dense.*)");
+
+  const int64_t B = batch.batch, T = batch.tokens, C = c.hidden_size, FF = c.intermediate_size, rows = B * T;
+  const float eps = static_cast<float>(c.layer_norm_eps);
+  Buffers& buf = *buffers_;
+  buf.reserve(rows, C, FF);
+  float* hidden = buf.hidden.data();
+  ForwardOutput out;
+
+  embed(w, c, batch, hidden);
+  if (options.hidden_states) out.hidden_states.push_back(copy_rows(hidden, {B, T, C}));
+
+  const kernels::AttentionShape shape{B, T, c.num_attention_heads, c.head_dim()};
+  for (const EncoderLayerWeights& layer : w.layers) {
+    kernels::linear_forward(hidden, rows, layer.query, buf.q.data());
+    kernels::linear_forward(hidden, rows, layer.key, buf.k.data());
+    kernels::linear_forward(hidden, rows, layer.value, buf.v.data());
+    float* probs = nullptr;
+    if (options.attentions) {
+      out.attentions.emplace_back(Shape{B, c.num_attention_heads, T, T});
+      probs = out.attentions.back().ptr();
+    }
+    kernels::attention_forward(shape, buf.q.data(), buf.k.data(), buf.v.data(), batch.attention_mask.data(),
+                               buf.context.data(), probs, buf.attention_scratch);
+    // x = LN(x + Wo·attention)
+    kernels::linear_forward(buf.context.data(), rows, layer.attention_output, buf.sublayer.data());
+    kernels::layer_norm_rows(buf.sublayer.data(), hidden, layer.attention_norm.weight.ptr(),
+                             layer.attention_norm.bias.ptr(), eps, rows, C, hidden);
+    // x = LN(x + W2·gelu(W1·x))
+    kernels::linear_forward(hidden, rows, layer.intermediate, buf.intermediate.data(), Epilogue::BiasGelu);
+    kernels::linear_forward(buf.intermediate.data(), rows, layer.output, buf.sublayer.data());
+    kernels::layer_norm_rows(buf.sublayer.data(), hidden, layer.output_norm.weight.ptr(), layer.output_norm.bias.ptr(),
+                             eps, rows, C, hidden);
+    if (options.hidden_states) out.hidden_states.push_back(copy_rows(hidden, {B, T, C}));
+  }
+  out.last_hidden_state = copy_rows(hidden, {B, T, C});
+
+  if (options.pooler) {  // tanh(W_p · h[:, 0] + b_p)
+    std::vector<float> first(static_cast<size_t>(B * C));
+    for (int64_t b = 0; b < B; ++b) std::memcpy(&first[b * C], hidden + b * T * C, sizeof(float) * C);
+    out.pooler_output = Tensor({B, C});
+    kernels::linear_forward(first.data(), B, *w.pooler, out.pooler_output.ptr());
+    for (float& x : out.pooler_output.data) x = std::tanh(x);
+  }
+  if (options.mlm_logits) {  // logits = LN(gelu(dense(h))) · Eᵀ + bias
+    const LmHeadWeights& head = *w.lm_head;
+    float* transformed = buf.sublayer.data();
+    kernels::linear_forward(hidden, rows, head.dense, transformed, Epilogue::BiasGelu);
+    kernels::layer_norm_rows(transformed, nullptr, head.norm.weight.ptr(), head.norm.bias.ptr(), eps, rows, C,
+                             transformed);
+    const int64_t V = c.vocab_size;
+    out.mlm_logits = Tensor({B, T, V});
+    float* logits = out.mlm_logits.ptr();
+    for (int64_t r = 0; r < rows; ++r) std::memcpy(logits + r * V, head.bias.ptr(), sizeof(float) * V);
+    kernels::gemm_nt(transformed, C, w.word_embeddings.ptr(), C, logits, V, rows, V, C, /*accumulate=*/true);
+  }
+  return out;
+}
+
+}  // namespace splicebert
