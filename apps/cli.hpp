@@ -2,10 +2,13 @@
 // than one verb uses, declared once here with its names, default and help.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "splicebert/model.hpp"
 
 namespace splicebert::cli {
 
@@ -40,6 +43,15 @@ void apply_threads(int threads);
 // The command line as typed, for provenance records in output files.
 const std::string& command_line();
 void set_command_line(int argc, char** argv);
+
+// Provenance recorded in every output file: tool version, command line and, when a model is used, its weights
+// file and SHA-256.
+std::map<std::string, std::string> provenance(const Model* model);
+
+// Sequences named on the command line (SEQ…) and/or read from -i FASTA, as (name, text) pairs; names of command-line
+// sequences are seq1, seq2, …  Throws when there is none.
+std::vector<std::pair<std::string, std::string>> collect_sequences(const std::vector<std::string>& positional,
+                                                                   const std::string& fasta_path);
 
 // Progress on stderr, quiet with -q.
 struct Progress {

@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "splicebert/error.hpp"
+#include "splicebert/fasta.hpp"
 
 namespace splicebert::cli {
 
@@ -81,6 +83,29 @@ void set_command_line(int argc, char** argv) {
     if (i) text += ' ';
     text += argv[i];
   }
+}
+
+std::map<std::string, std::string> provenance(const Model* model) {
+  std::map<std::string, std::string> record{{"tool", std::string("splicebert ") + SPLICEBERT_VERSION},
+                                            {"command", command_line()}};
+  if (model) {
+    record["model"] = model->weights_file();
+    record["model_sha256"] = model->weights_sha256();
+  }
+  return record;
+}
+
+std::vector<std::pair<std::string, std::string>> collect_sequences(const std::vector<std::string>& positional,
+                                                                   const std::string& fasta_path) {
+  std::vector<std::pair<std::string, std::string>> sequences;
+  for (size_t i = 0; i < positional.size(); ++i) sequences.push_back({"seq" + std::to_string(i + 1), positional[i]});
+  if (!fasta_path.empty()) {
+    FastaReader reader(fasta_path);
+    FastaRecord record;
+    while (reader.next(record)) sequences.push_back({record.name, record.sequence});
+  }
+  if (sequences.empty()) fail("no input sequences: give SEQ arguments or -i FASTA");
+  return sequences;
 }
 
 void Progress::message(const std::string& text) const {

@@ -41,7 +41,8 @@ std::vector<std::vector<FillMaskCandidate>> fill_mask(Session& session, std::str
       std::string sequence;
       for (size_t t = 0; t < ids.size(); ++t) {
         int id = t == position ? candidate.token : ids[t];
-        if (id != tokenizer.mask_id() && tokenizer.is_special(id) && id != tokenizer.unk_id()) continue;
+        if (t != position && id != tokenizer.mask_id() && tokenizer.is_special(id) && id != tokenizer.unk_id())
+          continue;
         if (!sequence.empty()) sequence += ' ';
         sequence += tokenizer.token(id);
       }
