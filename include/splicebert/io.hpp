@@ -55,6 +55,8 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
 // Only the pickle opcodes and globals a state dict needs; any other global is refused with an error naming it.
 TensorMap parse_torch_checkpoint(const uint8_t* data, size_t size, const std::string& source);
 TensorMap read_torch_checkpoint(const std::string& path);
+// Writes a float32 state dict as torch.save does (protocol 2, `archive/` top folder); atomic.
+void write_torch_checkpoint(const std::string& path, const TensorMap& tensors);
 
 // ---- npy / npz ---------------------------------------------------------------------------------------------------
 struct NpyArray {

@@ -113,6 +113,7 @@ Batch make_batch(const std::vector<std::vector<int32_t>>& sequences, int pad_id)
 struct ForwardOptions {
   bool hidden_states = false;  // all layers, [0] = embedding output
   bool attentions = false;     // [B, NH, T, T] per layer
+  std::vector<int> attention_layers;  // with `attentions`: only these layers (empty = every layer)
   bool mlm_logits = false;     // needs the lm_head
   bool pooler = false;         // needs pooler weights
 };

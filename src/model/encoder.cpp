@@ -107,12 +107,17 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
   if (options.hidden_states) out.hidden_states.push_back(copy_rows(hidden, {B, T, C}));
 
   const kernels::AttentionShape shape{B, T, c.num_attention_heads, c.head_dim()};
-  for (const EncoderLayerWeights& layer : w.layers) {
+  for (size_t layer_index = 0; layer_index < w.layers.size(); ++layer_index) {
+    const EncoderLayerWeights& layer = w.layers[layer_index];
+    const bool keep_attention =
+        options.attentions && (options.attention_layers.empty() ||
+                               std::find(options.attention_layers.begin(), options.attention_layers.end(),
+                                         static_cast<int>(layer_index)) != options.attention_layers.end());
     kernels::linear_forward(hidden, rows, layer.query, buf.q.data());
     kernels::linear_forward(hidden, rows, layer.key, buf.k.data());
     kernels::linear_forward(hidden, rows, layer.value, buf.v.data());
     float* probs = nullptr;
-    if (options.attentions) {
+    if (keep_attention) {
       out.attentions.emplace_back(Shape{B, c.num_attention_heads, T, T});
       probs = out.attentions.back().ptr();
     }
