@@ -1,0 +1,22 @@
+// Whole-file reads; errors (from InputFile) name the path and the operating system's reason.
+#include "io/input_file.hpp"
+#include "splicebert/io.hpp"
+
+namespace splicebert {
+
+std::vector<uint8_t> read_file_bytes(const std::string& path) {
+  InputFile file(path);
+  std::vector<uint8_t> bytes;
+  bytes.reserve(file.size_hint());
+  // The reported size is only a hint (pipes and /proc files say 0), so read until end of file either way.
+  uint8_t chunk[1 << 16];
+  while (size_t got = file.read_some(chunk, sizeof chunk)) bytes.insert(bytes.end(), chunk, chunk + got);
+  return bytes;
+}
+
+std::string read_file_text(const std::string& path) {
+  std::vector<uint8_t> bytes = read_file_bytes(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace splicebert
