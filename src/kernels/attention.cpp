@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/activations.hpp"
+#include "kernels/attention_fused.hpp"
 #include "kernels/gemm.hpp"
 
 namespace splicebert::kernels {
@@ -17,6 +18,15 @@ constexpr int64_t kQueryBlock = 64;
 
 void attention_forward(const AttentionShape& s, const float* Q, const float* K, const float* V,
                        const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch) {
+  if (fused_attention_supported(s)) {
+    attention_forward_fused(s, Q, K, V, key_mask, context, probs, scratch);
+    return;
+  }
+  attention_forward_blas(s, Q, K, V, key_mask, context, probs, scratch);
+}
+
+void attention_forward_blas(const AttentionShape& s, const float* Q, const float* K, const float* V,
+                            const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch) {
   const int64_t C = s.C(), T = s.T;
   const int64_t blocks = (T + kQueryBlock - 1) / kQueryBlock;
   const int64_t tasks = s.B * s.NH * blocks;

@@ -16,6 +16,9 @@ struct AttentionShape {
 // probs (optional): [B, NH, T, T]. scratch: grown as needed, one per session.
 void attention_forward(const AttentionShape& shape, const float* Q, const float* K, const float* V,
                        const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch);
+// Any head size: per block of queries, scores and P·V through BLAS (used when the fused kernel does not apply).
+void attention_forward_blas(const AttentionShape& shape, const float* Q, const float* K, const float* V,
+                            const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch);
 void attention_forward_reference(const AttentionShape& shape, const float* Q, const float* K, const float* V,
                                  const uint8_t* key_mask, float* context, float* probs);
 
