@@ -1,5 +1,8 @@
 #include "kernels/gemm_onednn.hpp"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <map>
 #include <mutex>
 #include <dnnl.hpp>
@@ -14,8 +17,18 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+// Linux hands out the AMX tile state only to processes that ask for it (arch_prctl ARCH_REQ_XCOMP_PERM); without
+// the request oneDNN's ISA check sees no AMX and bf16 GEMMs fall back to AVX512-BF16. Harmless where AMX is absent.
+void request_amx_permission() {
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata);
+}
+
 dnnl::engine& cpu_engine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  static dnnl::engine engine = [] {
+    request_amx_permission();
+    return dnnl::engine(dnnl::engine::kind::cpu, 0);
+  }();
   return engine;
 }
 
