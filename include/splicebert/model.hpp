@@ -46,6 +46,7 @@ struct LmHeadWeights {
   Linear dense;  // [C, C]
   LayerNormWeights norm;
   Tensor bias;   // [V]; the decoder weight is the word-embedding table (tied)
+  Linear decoder;  // logits = h·Eᵀ + bias: a packed copy of the tied table, so the GEMM backend can prepack it
 };
 
 struct TaskHeadWeights {  // sequence_head / token_head / contact_head

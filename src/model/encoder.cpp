@@ -149,11 +149,8 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
     kernels::linear_forward(hidden, rows, head.dense, transformed, Epilogue::BiasGelu);
     kernels::layer_norm_rows(transformed, nullptr, head.norm.weight.ptr(), head.norm.bias.ptr(), eps, rows, C,
                              transformed);
-    const int64_t V = c.vocab_size;
-    out.mlm_logits = Tensor({B, T, V});
-    float* logits = out.mlm_logits.ptr();
-    for (int64_t r = 0; r < rows; ++r) std::memcpy(logits + r * V, head.bias.ptr(), sizeof(float) * V);
-    kernels::gemm_nt(transformed, C, w.word_embeddings.ptr(), C, logits, V, rows, V, C, /*accumulate=*/true);
+    out.mlm_logits = Tensor({B, T, c.vocab_size});
+    kernels::linear_forward(transformed, rows, head.decoder, out.mlm_logits.ptr());
   }
   return out;
 }

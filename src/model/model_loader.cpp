@@ -46,6 +46,9 @@ class ModelLoader {
       head.dense = linear("lm_head.transform.dense", C, C);
       head.norm = norm("lm_head.transform.layer_norm", C);
       head.bias = take("lm_head.bias", {V});
+      head.decoder.weight = w.word_embeddings;
+      head.decoder.bias = head.bias;
+      pack(head.decoder);
       w.lm_head = std::move(head);
     }
     build_task_head(c, w);
@@ -88,11 +91,13 @@ class ModelLoader {
     l.weight = take(prefix + ".weight", {out, in});
     if (with_bias) l.bias = take(prefix + ".bias", {out});
     else l.bias = Tensor(Shape{out});
-    if (missing_.empty() && mismatched_.empty()) {
-      auto backend = kernels::default_gemm_backend();
-      l.packed = kernels::pack_linear(l.weight, backend, options_.precision);
-    }
+    pack(l);
     return l;
+  }
+
+  void pack(Linear& l) const {
+    if (missing_.empty() && mismatched_.empty())
+      l.packed = kernels::pack_linear(l.weight, kernels::default_gemm_backend(), options_.precision);
   }
 
   LayerNormWeights norm(const std::string& prefix, int64_t C) {
