@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libomp-dev zlib1g-dev libssl-dev
-  libopenblas-openmp-dev libdnnl-dev ocl-icd-opencl-dev
-  libhts-dev tabix samtools bcftools bedtools
+  libopenblas-openmp-dev libdnnl-dev
+  libhts-dev tabix samtools bcftools bedtools time
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
