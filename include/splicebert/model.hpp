@@ -132,7 +132,9 @@ class Session {
   explicit Session(std::shared_ptr<const Model> model);
   ~Session();
   Session(Session&&) noexcept;
-  ForwardOutput forward(const Batch& batch, const ForwardOptions& options = {});
+  // The outputs live in the session and are overwritten by the next call; buffers are reused (no allocation once
+  // the session has seen its largest batch).
+  const ForwardOutput& forward(const Batch& batch, const ForwardOptions& options = {});
   const Model& model() const { return *model_; }
 
  private:

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <vector>
 #include <mutex>
 #include <dnnl.hpp>
 
@@ -97,7 +98,7 @@ bool onednn_linear_forward(const float* x, int64_t M, const Linear& linear, floa
   if (!packed) return false;
   const auto& e = packed->entry(M, epilogue);
   auto& engine = cpu_engine();
-  dnnl::stream stream(engine);
+  thread_local dnnl::stream stream(engine);  // one per calling thread: streams are not shared between threads
   memory dst(e.pd.dst_desc(), engine, y);
   memory bias(e.pd.bias_desc(), engine, const_cast<float*>(linear.bias.ptr()));
   if (packed->weight_type == dt::f32) {
@@ -106,8 +107,11 @@ bool onednn_linear_forward(const float* x, int64_t M, const Linear& linear, floa
                                  {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
   } else {
     // bf16 weights: the activations are converted to bf16 on the way in; accumulation and output stay float32.
+    // Converted activations live in a per-thread buffer grown to the largest call: no allocation per call.
+    thread_local std::vector<uint16_t> converted;
+    if (converted.size() < static_cast<size_t>(M * packed->K)) converted.resize(static_cast<size_t>(M * packed->K));
     memory src_f32({{M, packed->K}, dt::f32, tag::ab}, engine, const_cast<float*>(x));
-    memory src(e.pd.src_desc(), engine);
+    memory src(e.pd.src_desc(), engine, converted.data());
     dnnl::reorder(src_f32, src).execute(stream, src_f32, src);
     e.primitive.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packed->packed_weights},
                                  {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});

@@ -106,7 +106,7 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
       ids.push_back(tokenizer.eos_id());
       batch_ids.push_back(std::move(ids));
     }
-    ForwardOutput out = session.forward(make_batch(batch_ids, tokenizer.pad_id()), forward);
+    const ForwardOutput& out = session.forward(make_batch(batch_ids, tokenizer.pad_id()), forward);
     for (size_t i = begin; i < end; ++i) {
       const WorkItem& item = items[i];
       const int64_t b = static_cast<int64_t>(i - begin);

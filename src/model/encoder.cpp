@@ -16,6 +16,7 @@ using kernels::Epilogue;
 
 // Per-session buffers, grown to the largest batch seen and reused; never shared between threads.
 struct Session::Buffers {
+  ForwardOutput output;
   std::vector<float> hidden, q, k, v, context, sublayer, intermediate;  // [B·T, C] except intermediate [B·T, FF]
   std::vector<float> attention_scratch;
   void reserve(int64_t rows, int64_t C, int64_t FF) {
@@ -80,15 +81,21 @@ void embed(const ModelWeights& w, const ModelConfig& c, const Batch& batch, floa
                            static_cast<float>(c.layer_norm_eps), batch.batch * T, C, hidden);
 }
 
-Tensor copy_rows(const float* data, const Shape& shape) {
-  Tensor t(shape);
-  std::memcpy(t.ptr(), data, sizeof(float) * static_cast<size_t>(t.numel()));
-  return t;
+// Gives `t` the shape, reallocating only when it needs more room than it has.
+float* ensure_shape(Tensor& t, const Shape& shape) {
+  const size_t n = static_cast<size_t>(shape_numel(shape));
+  if (t.data.size() != n) t.data.resize(n);
+  t.shape = shape;
+  return t.ptr();
+}
+
+void copy_rows(const float* data, const Shape& shape, Tensor& into) {
+  std::memcpy(ensure_shape(into, shape), data, sizeof(float) * static_cast<size_t>(shape_numel(shape)));
 }
 
 }  // namespace
 
-ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options) {
+const ForwardOutput& Session::forward(const Batch& batch, const ForwardOptions& options) {
   const Model& model = *model_;
   const ModelConfig& c = model.config();
   const ModelWeights& w = model.weights();
@@ -101,10 +108,15 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
   Buffers& buf = *buffers_;
   buf.reserve(rows, C, FF);
   float* hidden = buf.hidden.data();
-  ForwardOutput out;
+  ForwardOutput& out = buf.output;
+  const size_t kept_attentions =
+      !options.attentions ? 0 : options.attention_layers.empty() ? w.layers.size() : options.attention_layers.size();
+  out.hidden_states.resize(options.hidden_states ? w.layers.size() + 1 : 0);
+  out.attentions.resize(kept_attentions);
+  size_t next_attention = 0;
 
   embed(w, c, batch, hidden);
-  if (options.hidden_states) out.hidden_states.push_back(copy_rows(hidden, {B, T, C}));
+  if (options.hidden_states) copy_rows(hidden, {B, T, C}, out.hidden_states[0]);
 
   const kernels::AttentionShape shape{B, T, c.num_attention_heads, c.head_dim()};
   for (size_t layer_index = 0; layer_index < w.layers.size(); ++layer_index) {
@@ -117,10 +129,7 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
     kernels::linear_forward(hidden, rows, layer.key, buf.k.data());
     kernels::linear_forward(hidden, rows, layer.value, buf.v.data());
     float* probs = nullptr;
-    if (keep_attention) {
-      out.attentions.emplace_back(Shape{B, c.num_attention_heads, T, T});
-      probs = out.attentions.back().ptr();
-    }
+    if (keep_attention) probs = ensure_shape(out.attentions[next_attention++], {B, c.num_attention_heads, T, T});
     kernels::attention_forward(shape, buf.q.data(), buf.k.data(), buf.v.data(), batch.attention_mask.data(),
                                buf.context.data(), probs, buf.attention_scratch);
     // x = LN(x + Wo·attention)
@@ -132,15 +141,14 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
     kernels::linear_forward(buf.intermediate.data(), rows, layer.output, buf.sublayer.data());
     kernels::layer_norm_rows(buf.sublayer.data(), hidden, layer.output_norm.weight.ptr(), layer.output_norm.bias.ptr(),
                              eps, rows, C, hidden);
-    if (options.hidden_states) out.hidden_states.push_back(copy_rows(hidden, {B, T, C}));
+    if (options.hidden_states) copy_rows(hidden, {B, T, C}, out.hidden_states[layer_index + 1]);
   }
-  out.last_hidden_state = copy_rows(hidden, {B, T, C});
+  copy_rows(hidden, {B, T, C}, out.last_hidden_state);
 
   if (options.pooler) {  // tanh(W_p · h[:, 0] + b_p)
-    std::vector<float> first(static_cast<size_t>(B * C));
-    for (int64_t b = 0; b < B; ++b) std::memcpy(&first[b * C], hidden + b * T * C, sizeof(float) * C);
-    out.pooler_output = Tensor({B, C});
-    kernels::linear_forward(first.data(), B, *w.pooler, out.pooler_output.ptr());
+    float* first = buf.context.data();  // free after the last layer
+    for (int64_t b = 0; b < B; ++b) std::memcpy(first + b * C, hidden + b * T * C, sizeof(float) * C);
+    kernels::linear_forward(first, B, *w.pooler, ensure_shape(out.pooler_output, {B, C}));
     for (float& x : out.pooler_output.data) x = std::tanh(x);
   }
   if (options.mlm_logits) {  // logits = LN(gelu(dense(h))) · Eᵀ + bias
@@ -149,9 +157,10 @@ ForwardOutput Session::forward(const Batch& batch, const ForwardOptions& options
     kernels::linear_forward(hidden, rows, head.dense, transformed, Epilogue::BiasGelu);
     kernels::layer_norm_rows(transformed, nullptr, head.norm.weight.ptr(), head.norm.bias.ptr(), eps, rows, C,
                              transformed);
-    out.mlm_logits = Tensor({B, T, c.vocab_size});
-    kernels::linear_forward(transformed, rows, head.decoder, out.mlm_logits.ptr());
+    kernels::linear_forward(transformed, rows, head.decoder, ensure_shape(out.mlm_logits, {B, T, c.vocab_size}));
   }
+  if (!options.mlm_logits) out.mlm_logits = Tensor();
+  if (!options.pooler) out.pooler_output = Tensor();
   return out;
 }
 

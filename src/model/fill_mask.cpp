@@ -17,7 +17,7 @@ std::vector<std::vector<FillMaskCandidate>> fill_mask(Session& session, std::str
   if (masks.empty()) fail("'", std::string(text.substr(0, 60)), "': no <mask> token to fill");
   if (options.top_k < 1) fail("--top-k must be at least 1");
 
-  ForwardOutput out = session.forward(make_batch({ids}, tokenizer.pad_id()), {.mlm_logits = true});
+  const ForwardOutput& out = session.forward(make_batch({ids}, tokenizer.pad_id()), {.mlm_logits = true});
   const int64_t V = session.model().config().vocab_size;
 
   std::vector<int> candidates;
