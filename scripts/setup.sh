@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-numpy
+  python3 python3-numpy python3-matplotlib
 )
 missing=()
 for p in "${packages[@]}"; do

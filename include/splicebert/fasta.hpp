@@ -28,6 +28,9 @@ class FastaReader {
   FastaReader(FastaReader&&) noexcept;
   FastaReader& operator=(FastaReader&&) noexcept;
 
+  // Corpora cut by bedtools may repeat a name (two annotation lines, one name): allowed here, refused by default.
+  void allow_duplicate_names() { allow_duplicate_names_ = true; }
+
   // Fills `record` with the next record; false after the last one.
   bool next(FastaRecord& record);
   const std::string& source() const { return source_; }
@@ -42,6 +45,7 @@ class FastaReader {
   std::string header_;        // the '>' line of the record next() returns next
   int64_t header_line_ = 0;   // 0 when no header is waiting
   bool started_ = false;
+  bool allow_duplicate_names_ = false;
   std::unordered_map<std::string, int64_t> first_line_of_name_;
 };
 

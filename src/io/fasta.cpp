@@ -138,7 +138,7 @@ bool FastaReader::next(FastaRecord& record) {
   if (record.name.empty())
     fail(source_, ":", header_line_, ": empty record name (the header must start with '>' followed by a name)");
   const auto [first, inserted] = first_line_of_name_.try_emplace(record.name, header_line_);
-  if (!inserted)
+  if (!inserted && !allow_duplicate_names_)
     fail(source_, ":", header_line_, ": duplicate record name '", record.name, "' (first at line ", first->second, ")");
 
   record.sequence.clear();
