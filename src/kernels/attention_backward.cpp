@@ -58,18 +58,19 @@ void attention_forward_train(const AttentionShape& s, const float* Q, const floa
       float max_value = -std::numeric_limits<float>::infinity();
       for (int64_t j = 0; j < T; ++j)
         if (!mask || mask[j]) max_value = std::max(max_value, row[j] * scale);
+      // A row without a real key is all zeros (inv_sum 0), as in the inference kernel.
+      if (max_value == -std::numeric_limits<float>::infinity()) max_value = 0;
       float sum = 0;
       for (int64_t j = 0; j < T; ++j) {
-        const float e = (!mask || mask[j]) ? std::exp(row[j] * scale - max_value) : 0.0f;
-        sum += e;
+        row[j] = (!mask || mask[j]) ? std::exp(row[j] * scale - max_value) : 0.0f;
+        sum += row[j];
       }
-      // A row without a real key is all zeros (inv_sum 0), as in the inference kernel.
       const float inv_sum = sum > 0 ? 1.0f / sum : 0.0f;
-      if (!(sum > 0)) max_value = 0;
       const int64_t stat = (b * s.NH + h) * T + q0 + r;
       row_max[stat] = max_value;
       row_inv_sum[stat] = inv_sum;
-      probabilities_from_stats(row, mask, T, scale, max_value, inv_sum);
+      // The same product the backward forms from the saved statistics (probabilities_from_stats), bit for bit.
+      for (int64_t j = 0; j < T; ++j) row[j] *= inv_sum;
       if (dropout.p > 0) dropout_row(row, T, dropout.row_seed(b, h, q0 + r), dropout.p);
     }
     gemm_nn(scores, T, V + b * T * C + h * s.HD, C, context + (b * T + q0) * C + h * s.HD, C, rows, s.HD, T);
