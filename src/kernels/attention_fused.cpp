@@ -16,7 +16,7 @@ namespace splicebert::kernels {
 
 namespace {
 
-constexpr int64_t kQueryBlock = 32;
+constexpr int64_t kQueryBlock = 48;  // a multiple of both register blockings below (6 and 8 rows)
 constexpr int64_t kKeyTile = 64;  // scores computed 4 vectors of 16 keys at a time
 
 int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
@@ -30,7 +30,7 @@ void pack_keys(const float* k, int64_t ldk, int64_t keys, int64_t HD, int64_t tp
   }
 }
 
-// scores[r, 0:tp] = q[r] · ktᵀ · scale for R ≤ 4 query rows.
+// scores[r, 0:tp] = q[r] · ktᵀ · scale for R ≤ 6 query rows.
 template <int R>
 void query_key_scores(const float* q, int64_t ldq, const float* kt, int64_t HD, int64_t tp, float scale,
                       float* scores, int64_t lds) {
@@ -56,8 +56,19 @@ void query_key_scores(const float* q, int64_t ldq, const float* kt, int64_t HD, 
   }
 }
 
-// Softmax over keys [0, keys) of one score row; keys with mask 0 get exactly 0. Columns [keys, tp) are zeroed.
-void masked_softmax_row(float* row, const uint8_t* mask, int64_t keys, int64_t tp) {
+// Rows in register blocks of 6 (24 accumulators: 6 rows × 4 vectors of keys), tails in blocks of 2 and 1.
+void query_key_scores_rows(const float* q, int64_t ldq, const float* kt, int64_t HD, int64_t tp, float scale,
+                           float* scores, int64_t lds, int64_t rows) {
+  int64_t r = 0;
+  for (; r + 6 <= rows; r += 6) query_key_scores<6>(q + r * ldq, ldq, kt, HD, tp, scale, scores + r * lds, lds);
+  for (; r + 2 <= rows; r += 2) query_key_scores<2>(q + r * ldq, ldq, kt, HD, tp, scale, scores + r * lds, lds);
+  for (; r < rows; ++r) query_key_scores<1>(q + r * ldq, ldq, kt, HD, tp, scale, scores + r * lds, lds);
+}
+
+// Unnormalised softmax over keys [0, keys) of one score row: exp(s − max), keys with mask 0 exactly 0, columns
+// [keys, tp) zeroed. Returns 1 / Σ (0 when the row has no real key); the caller folds it into P·V, and normalises the
+// row itself only when attention maps are requested.
+float masked_exp_row(float* row, const uint8_t* mask, int64_t keys, int64_t tp) {
   __m512 vmax = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
   auto key_mask = [&](int64_t j) -> __mmask16 {
     __mmask16 in_range = j + 16 <= keys ? 0xFFFF : static_cast<__mmask16>((1u << (keys - j)) - 1);
@@ -70,7 +81,7 @@ void masked_softmax_row(float* row, const uint8_t* mask, int64_t keys, int64_t t
   const float max_value = _mm512_reduce_max_ps(vmax);
   if (max_value == -std::numeric_limits<float>::infinity()) {  // no real key
     std::fill(row, row + tp, 0.0f);
-    return;
+    return 0.0f;
   }
   const __m512 m = _mm512_set1_ps(max_value);
   __m512 vsum = _mm512_setzero_ps();
@@ -79,15 +90,14 @@ void masked_softmax_row(float* row, const uint8_t* mask, int64_t keys, int64_t t
     _mm512_storeu_ps(row + j, e);  // row is tp ≥ round_up(keys, 16) wide
     vsum = _mm512_add_ps(vsum, e);
   }
-  const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(vsum));
-  for (int64_t j = 0; j < keys; j += 16) _mm512_storeu_ps(row + j, _mm512_mul_ps(_mm512_loadu_ps(row + j), inv));
   std::fill(row + round_up(keys, 16), row + tp, 0.0f);
+  return 1.0f / _mm512_reduce_add_ps(vsum);
 }
 
-// out[r, 0:HD] = Σ_j p[r, j] · V[j, 0:HD] for R ≤ 4 rows, HD = 16·NV.
+// out[r, 0:HD] = Σ_j p[r, j] · V[j, 0:HD] for R rows, HD = 16·NV.
 template <int R, int NV>
-void probabilities_values(const float* p, int64_t ldp, const float* v, int64_t ldv, int64_t keys, float* out,
-                          int64_t ldo) {
+void probabilities_values(const float* p, int64_t ldp, const float* v, int64_t ldv, int64_t keys, const float* row_scale,
+                          float* out, int64_t ldo) {
   __m512 acc[R][NV];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < NV; ++c) acc[r][c] = _mm512_setzero_ps();
@@ -99,16 +109,23 @@ void probabilities_values(const float* p, int64_t ldp, const float* v, int64_t l
       for (int c = 0; c < NV; ++c) acc[r][c] = _mm512_fmadd_ps(pr, vv[c], acc[r][c]);
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int c = 0; c < NV; ++c) _mm512_storeu_ps(out + r * ldo + 16 * c, acc[r][c]);
+  for (int r = 0; r < R; ++r) {
+    const __m512 scale = _mm512_set1_ps(row_scale[r]);
+    for (int c = 0; c < NV; ++c) _mm512_storeu_ps(out + r * ldo + 16 * c, _mm512_mul_ps(acc[r][c], scale));
+  }
 }
 
+// Rows in register blocks of up to 24 accumulators (8 rows × 2 vectors for HD 32), tails in blocks of 2 and 1.
 template <int NV>
-void probabilities_values_rows(const float* p, int64_t ldp, const float* v, int64_t ldv, int64_t keys, float* out,
-                               int64_t ldo, int64_t rows) {
+void probabilities_values_rows(const float* p, int64_t ldp, const float* v, int64_t ldv, int64_t keys,
+                               const float* row_scale, float* out, int64_t ldo, int64_t rows) {
+  constexpr int R = NV <= 2 ? 8 : 4;
   int64_t r = 0;
-  for (; r + 4 <= rows; r += 4) probabilities_values<4, NV>(p + r * ldp, ldp, v, ldv, keys, out + r * ldo, ldo);
-  for (; r < rows; ++r) probabilities_values<1, NV>(p + r * ldp, ldp, v, ldv, keys, out + r * ldo, ldo);
+  for (; r + R <= rows; r += R)
+    probabilities_values<R, NV>(p + r * ldp, ldp, v, ldv, keys, row_scale + r, out + r * ldo, ldo);
+  for (; r + 2 <= rows; r += 2)
+    probabilities_values<2, NV>(p + r * ldp, ldp, v, ldv, keys, row_scale + r, out + r * ldo, ldo);
+  for (; r < rows; ++r) probabilities_values<1, NV>(p + r * ldp, ldp, v, ldv, keys, row_scale + r, out + r * ldo, ldo);
 }
 
 // Real tokens of a right-padded row end after the last 1 in the mask (any mask pattern stays correct: masked keys
@@ -153,18 +170,19 @@ void attention_forward_fused(const AttentionShape& s, const float* Q, const floa
         }
       if (real_rows == 0) continue;
       const float* q = Q + (b * T + q0) * C + h * HD;
-      int64_t r = 0;
-      for (; r + 4 <= real_rows; r += 4) query_key_scores<4>(q + r * C, C, kt, HD, panel, scale, scores + r * panel, panel);
-      for (; r < real_rows; ++r) query_key_scores<1>(q + r * C, C, kt, HD, panel, scale, scores + r * panel, panel);
-      for (r = 0; r < real_rows; ++r) masked_softmax_row(scores + r * panel, mask, extent, panel);
+      query_key_scores_rows(q, C, kt, HD, panel, scale, scores, panel, real_rows);
+      float inverse_sums[kQueryBlock];
+      for (int64_t r = 0; r < real_rows; ++r) inverse_sums[r] = masked_exp_row(scores + r * panel, mask, extent, panel);
       if (probs)
-        for (r = 0; r < real_rows; ++r)
-          std::memcpy(probs + ((b * s.NH + h) * T + q0 + r) * T, scores + r * panel, sizeof(float) * extent);
+        for (int64_t r = 0; r < real_rows; ++r) {
+          float* dst = probs + ((b * s.NH + h) * T + q0 + r) * T;
+          for (int64_t j = 0; j < extent; ++j) dst[j] = scores[r * panel + j] * inverse_sums[r];
+        }
       switch (HD / 16) {
-        case 1: probabilities_values_rows<1>(scores, panel, v, C, extent, out, C, real_rows); break;
-        case 2: probabilities_values_rows<2>(scores, panel, v, C, extent, out, C, real_rows); break;
-        case 3: probabilities_values_rows<3>(scores, panel, v, C, extent, out, C, real_rows); break;
-        default: probabilities_values_rows<4>(scores, panel, v, C, extent, out, C, real_rows); break;
+        case 1: probabilities_values_rows<1>(scores, panel, v, C, extent, inverse_sums, out, C, real_rows); break;
+        case 2: probabilities_values_rows<2>(scores, panel, v, C, extent, inverse_sums, out, C, real_rows); break;
+        case 3: probabilities_values_rows<3>(scores, panel, v, C, extent, inverse_sums, out, C, real_rows); break;
+        default: probabilities_values_rows<4>(scores, panel, v, C, extent, inverse_sums, out, C, real_rows); break;
       }
     }
   }

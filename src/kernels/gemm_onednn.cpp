@@ -53,6 +53,9 @@ struct OneDnnLinear final : PackedLinear {
     memory::desc bias({1, N}, dt::f32, tag::ab);
     memory::desc dst({M, N}, dt::f32, tag::ab);
     dnnl::primitive_attr attr;
+    // The caller provides the scratchpad (a per-thread buffer), so executing never allocates (and never page-faults
+    // fresh memory) inside the forward.
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (epilogue == Epilogue::BiasGelu) {
       dnnl::post_ops ops;
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
@@ -100,11 +103,16 @@ bool onednn_linear_forward(const float* x, int64_t M, const Linear& linear, floa
   auto& engine = cpu_engine();
   thread_local dnnl::stream stream(engine);  // one per calling thread: streams are not shared between threads
   memory dst(e.pd.dst_desc(), engine, y);
+  thread_local std::vector<uint8_t> scratchpad_buffer;
+  const size_t scratchpad_size = e.pd.scratchpad_desc().get_size();
+  if (scratchpad_buffer.size() < scratchpad_size) scratchpad_buffer.resize(scratchpad_size);
+  memory scratchpad(e.pd.scratchpad_desc(), engine, scratchpad_buffer.data());
   memory bias(e.pd.bias_desc(), engine, const_cast<float*>(linear.bias.ptr()));
   if (packed->weight_type == dt::f32) {
     memory src(e.pd.src_desc(), engine, const_cast<float*>(x));
     e.primitive.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packed->packed_weights},
-                                 {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
+                                 {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst},
+                                 {DNNL_ARG_SCRATCHPAD, scratchpad}});
   } else {
     // bf16 weights: the activations are converted to bf16 on the way in; accumulation and output stay float32.
     // Converted activations live in a per-thread buffer grown to the largest call: no allocation per call.
@@ -114,7 +122,8 @@ bool onednn_linear_forward(const float* x, int64_t M, const Linear& linear, floa
     memory src(e.pd.src_desc(), engine, converted.data());
     dnnl::reorder(src_f32, src).execute(stream, src_f32, src);
     e.primitive.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, packed->packed_weights},
-                                 {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}});
+                                 {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst},
+                                 {DNNL_ARG_SCRATCHPAD, scratchpad}});
   }
   stream.wait();
   return true;
