@@ -36,6 +36,10 @@ void add_json_option(CLI::App& app, bool& json);                        // --jso
 void add_no_t_to_u_option(CLI::App& app, bool& no_t_to_u);              // --no-t-to-u
 void add_precision_option(CLI::App& app, std::string& precision);       // --precision f32|bf16
 void add_skip_bad_option(CLI::App& app, bool& skip_bad);                // --skip-bad
+void add_max_tokens_option(CLI::App& app, int64_t& max_tokens);         // --max-tokens N (token budget per batch)
+void add_window_option(CLI::App& app, int64_t& window, const std::string& help);  // --window NT
+void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--fasta FILE (reference genome)
+void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
 
 // Applies -t: sets the OpenMP / BLAS thread count for the whole process (one pool).
 void apply_threads(int threads);
@@ -52,6 +56,12 @@ std::map<std::string, std::string> provenance(const Model* model);
 // sequences are seq1, seq2, …  Throws when there is none.
 std::vector<std::pair<std::string, std::string>> collect_sequences(const std::vector<std::string>& positional,
                                                                    const std::string& fasta_path);
+
+// Per-record notes on stderr (quiet with -q): characters that became <unk> (SPEC §3: never silent) and inputs
+// shorter than the 64 nt below which SpliceBERT's outputs are unreliable (SPEC §1: warn, never refuse).
+void report_unknown_characters(const std::string& verb, const std::string& record, int64_t unknown,
+                               const Tokenizer& tokenizer, bool quiet);
+void warn_if_short(const std::string& verb, const std::string& record, int64_t nucleotides, bool quiet);
 
 // Progress on stderr, quiet with -q.
 struct Progress {

@@ -67,6 +67,26 @@ void add_skip_bad_option(CLI::App& app, bool& skip_bad) {
   app.add_flag("--skip-bad", skip_bad, "skip malformed records with a counted warning instead of stopping");
 }
 
+void add_max_tokens_option(CLI::App& app, int64_t& max_tokens) {
+  app.add_option("--max-tokens", max_tokens, "token budget per forward batch")->capture_default_str();
+}
+
+void add_window_option(CLI::App& app, int64_t& window, const std::string& help) {
+  app.add_option("--window", window, help);
+}
+
+void add_fasta_option(CLI::App& app, std::string& fasta) {
+  app.add_option("-f,--fasta", fasta, "reference FASTA, plain or bgzip (.fai/.gzi used when present)");
+}
+
+void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format) {
+  app.add_option("-a,--annotation", annotation, "GTF, GFF3, BED6 or BED12 (may be gzipped; - = stdin)");
+  format = "auto";
+  app.add_option("--format", format, "annotation format")
+      ->check(CLI::IsMember({"auto", "gtf", "gff3", "gff", "bed"}))
+      ->capture_default_str();
+}
+
 void apply_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   omp_set_num_threads(threads);
@@ -106,6 +126,19 @@ std::vector<std::pair<std::string, std::string>> collect_sequences(const std::ve
   }
   if (sequences.empty()) fail("no input sequences: give SEQ arguments or -i FASTA");
   return sequences;
+}
+
+void report_unknown_characters(const std::string& verb, const std::string& record, int64_t unknown,
+                               const Tokenizer& tokenizer, bool quiet) {
+  if (!quiet && unknown)
+    std::cerr << "splicebert " << verb << ": " << record << ": " << unknown << " character(s) became "
+              << tokenizer.token(tokenizer.unk_id()) << "\n";
+}
+
+void warn_if_short(const std::string& verb, const std::string& record, int64_t nucleotides, bool quiet) {
+  if (!quiet && nucleotides < 64)
+    std::cerr << "splicebert " << verb << ": " << record << ": warning: " << nucleotides
+              << " nt is shorter than 64 nt; SpliceBERT's outputs on such short inputs are unreliable\n";
 }
 
 void Progress::message(const std::string& text) const {

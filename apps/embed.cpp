@@ -93,12 +93,8 @@ VerbRegistrar registrar("embed", "write embeddings (hidden states, pooled vector
     int64_t nucleotides = 0;
     for (const auto& [name, text] : inputs) {
       auto encoded = tokenizer.encode(text, /*add_special=*/false);
-      if (encoded.unknown && !o->quiet)
-        std::cerr << "splicebert embed: " << name << ": " << encoded.unknown << " character(s) became "
-                  << tokenizer.token(tokenizer.unk_id()) << "\n";
-      if (encoded.ids.size() < 64 && !o->quiet)
-        std::cerr << "splicebert embed: " << name << ": warning: " << encoded.ids.size()
-                  << " nt is shorter than 64 nt; SpliceBERT's outputs on such short inputs are unreliable\n";
+      report_unknown_characters("embed", name, encoded.unknown, tokenizer, o->quiet);
+      warn_if_short("embed", name, static_cast<int64_t>(encoded.ids.size()), o->quiet);
       nucleotides += static_cast<int64_t>(encoded.ids.size());
       records.push_back(std::move(encoded.ids));
     }

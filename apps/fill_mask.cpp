@@ -48,12 +48,8 @@ VerbRegistrar registrar("fill-mask", "predict the tokens at <mask> positions", [
     if (!options->json) std::printf("input\tmask\trank\ttoken\ttoken_str\tscore\tsequence\n");
     for (const auto& [name, text] : inputs) {
       auto encoded = model->tokenizer().encode(text);
-      if (encoded.unknown && !options->quiet)
-        std::cerr << "splicebert fill-mask: " << name << ": " << encoded.unknown << " character(s) became "
-                  << model->tokenizer().token(model->tokenizer().unk_id()) << "\n";
-      if (encoded.ids.size() - 2 < 64 && !options->quiet)
-        std::cerr << "splicebert fill-mask: " << name << ": warning: " << encoded.ids.size() - 2
-                  << " nt is shorter than 64 nt; SpliceBERT's outputs on such short inputs are unreliable\n";
+      report_unknown_characters("fill-mask", name, encoded.unknown, model->tokenizer(), options->quiet);
+      warn_if_short("fill-mask", name, static_cast<int64_t>(encoded.ids.size()) - 2, options->quiet);
       auto results = fill_mask(session, text, {.top_k = options->top_k, .nucleotides_only = options->nucleotides_only});
       if (options->json) {
         if (results.size() == 1) {

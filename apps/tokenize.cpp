@@ -28,9 +28,7 @@ VerbRegistrar registrar("tokenize", "print token ids and attention masks", [](CL
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const auto& [name, text] : collect_sequences(options->sequences, options->input)) {
       auto encoded = tokenizer.encode(text);
-      if (encoded.unknown && !options->quiet)
-        std::cerr << "splicebert tokenize: " << name << ": " << encoded.unknown << " character(s) became "
-                  << tokenizer.token(tokenizer.unk_id()) << "\n";
+      report_unknown_characters("tokenize", name, encoded.unknown, tokenizer, options->quiet);
       if (options->json) {
         all.push_back({{"name", name},
                        {"input_ids", encoded.ids},

@@ -167,3 +167,38 @@ TEST(Session, OneModelServesSeveralThreads) {
 
 }  // namespace
 }  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(EmbedCli, SafetensorsAndNpyOutputs) {
+  test::TempDir dir;
+  const std::string seq = random_rna(80, 12);
+  std::ofstream(dir / "in.fa") << ">only\n" << seq << "\n";
+  const std::string base = "embed -q -m " + test::shell_quote(tiny_mm()) + " -i - -o ";
+  auto r = test::run_cli(base + test::shell_quote(dir / "out.safetensors") + " --pool max", ">only\n" + seq + "\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto st = read_safetensors(dir / "out.safetensors");
+  ASSERT_TRUE(st.tensors.count("only/last_hidden_state"));
+  ASSERT_TRUE(st.tensors.count("only/pooled"));
+  EXPECT_EQ(st.metadata.at("model_sha256"), sha256_file_hex(tiny_mm() + "/model.safetensors"));
+  // max pooling: every channel of `pooled` is the column maximum of the per-nucleotide rows
+  const Tensor& rows = st.tensors.at("only/last_hidden_state");
+  const Tensor& pooled = st.tensors.at("only/pooled");
+  for (int64_t c = 0; c < pooled.numel(); ++c) {
+    float best = -INFINITY;
+    for (int64_t i = 0; i < rows.dim(0); ++i) best = std::max(best, rows.data[i * rows.dim(1) + c]);
+    EXPECT_EQ(pooled.data[c], best);
+  }
+  r = test::run_cli(base + test::shell_quote(dir / "out.npy") + " --keep-special", ">only\n" + seq + "\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Tensor npy = read_npy(dir / "out.npy").to_float();
+  EXPECT_EQ(npy.shape, (Shape{static_cast<int64_t>(seq.size()) + 2, rows.dim(1)}));
+  // With --keep-special the nucleotide rows are the same as without it, shifted by the <cls> row.
+  for (int64_t i = 0; i < rows.dim(0); ++i)
+    for (int64_t c = 0; c < rows.dim(1); ++c)
+      ASSERT_EQ(npy.data[(i + 1) * rows.dim(1) + c], rows.data[i * rows.dim(1) + c]);
+}
+
+}  // namespace
+}  // namespace splicebert
