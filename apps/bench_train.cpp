@@ -66,7 +66,7 @@ int run_train_row(const BenchTrainOptions& o) {
   const TrainWorkload w = *it;
   const int threads = std::stoi(parts[1]);
   apply_threads(threads);
-  auto model = Model::load(o.model, {.require_lm_head = true});
+  auto model = Model::load(o.model, LoadOptions{.require_lm_head = true, .precision = Precision::F32, .pooler_file = {}});
   if (w.tokens > model->config().max_position_embeddings)
     fail(o.model, ": workload ", w.name, " needs ", w.tokens, " positions, the model has ",
          model->config().max_position_embeddings);

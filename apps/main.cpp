@@ -1,5 +1,9 @@
 // splicebert <verb> [options]: samtools-style front end. Errors: one line on stderr, exit status 1.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -19,8 +23,20 @@ VerbRegistrar::VerbRegistrar(const char* name, const char* description, VerbSetu
 
 }  // namespace splicebert::cli
 
+// libgomp reads its wait policy once, when it is loaded, and by default spins at every barrier. On a machine
+// whose cores are also busy with anything else, a spinning thread waits out whole scheduler time slices for a
+// descheduled partner: measured here, a 66-token forward went from 13 ms to 450 ms with two threads. Sleeping
+// waiters cost a few microseconds per barrier instead. So unless the user chose a policy, re-run ourselves with
+// OMP_WAIT_POLICY=passive (docs/performance.md).
+void choose_openmp_wait_policy(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
+  setenv("OMP_WAIT_POLICY", "passive", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default policy
+}
+
 int main(int argc, char** argv) {
   using namespace splicebert;
+  choose_openmp_wait_policy(argv);
   cli::set_command_line(argc, argv);
   CLI::App app{"splicebert: SpliceBERT RNA language model in C++ (embed, fill-mask, score variants, train)"};
   app.set_version_flag("--version", std::string("splicebert ") + SPLICEBERT_VERSION);

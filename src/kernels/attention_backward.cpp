@@ -8,7 +8,8 @@
 #include <limits>
 
 #include "kernels/dropout.hpp"
-#include "kernels/gemm.hpp"
+#include "kernels/vector_math.hpp"
+#include "kernels/gemm_train.hpp"
 
 namespace splicebert::kernels {
 
@@ -16,19 +17,29 @@ namespace {
 
 constexpr int64_t kQueryBlock = 64;
 
+// Every key real when the caller gives no mask, so the inner loops need no null test (and vectorise).
+const uint8_t* mask_or_all_real(const uint8_t* key_mask, const AttentionShape& s, std::vector<uint8_t>& storage) {
+  if (key_mask) return key_mask;
+  storage.assign(static_cast<size_t>(s.B * s.T), 1);
+  return storage.data();
+}
+
 // Scores of `rows` queries starting at q0 against every key of one (b, h): the same GEMM call in forward and
 // backward, so the recomputed probabilities are bit-identical to the forward's.
 void block_scores(const AttentionShape& s, const float* Q, const float* K, int64_t b, int64_t h, int64_t q0,
                   int64_t rows, float* scores) {
   const int64_t C = s.C(), T = s.T;
-  gemm_nt(Q + (b * T + q0) * C + h * s.HD, C, K + b * T * C + h * s.HD, C, scores, T, rows, T, s.HD);
+  train_gemm_nt(Q + (b * T + q0) * C + h * s.HD, C, K + b * T * C + h * s.HD, C, scores, T, rows, T, s.HD);
 }
 
 // scores -> probabilities given the saved statistics (padded keys exactly 0).
 void probabilities_from_stats(float* row, const uint8_t* mask, int64_t T, float scale, float max_value,
                               float inv_sum) {
-  for (int64_t j = 0; j < T; ++j)
-    row[j] = (!mask || mask[j]) ? std::exp(row[j] * scale - max_value) * inv_sum : 0.0f;
+#pragma omp simd
+  for (int64_t j = 0; j < T; ++j) {
+    const float e = fast_exp(row[j] * scale - max_value);
+    row[j] = mask[j] ? e * inv_sum : 0.0f;
+  }
 }
 
 }  // namespace
@@ -45,35 +56,43 @@ void attention_forward_train(const AttentionShape& s, const float* Q, const floa
   const size_t per_thread = static_cast<size_t>(kQueryBlock * T);
   scratch.resize(std::max(scratch.size(), per_thread * static_cast<size_t>(omp_get_max_threads())));
   const float scale = 1.0f / std::sqrt(static_cast<float>(s.HD));
+  std::vector<uint8_t> all_real;
+  key_mask = mask_or_all_real(key_mask, s, all_real);
 
 #pragma omp parallel for schedule(dynamic, 1)
   for (int64_t task = 0; task < tasks; ++task) {
     const int64_t b = task / (s.NH * blocks), h = (task / blocks) % s.NH, blk = task % blocks;
     const int64_t q0 = blk * kQueryBlock, rows = std::min(kQueryBlock, T - q0);
     float* scores = scratch.data() + per_thread * static_cast<size_t>(omp_get_thread_num());
-    const uint8_t* mask = key_mask ? key_mask + b * T : nullptr;
+    const uint8_t* mask = key_mask + b * T;
     block_scores(s, Q, K, b, h, q0, rows, scores);
     for (int64_t r = 0; r < rows; ++r) {
       float* row = scores + r * T;
-      float max_value = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < T; ++j)
-        if (!mask || mask[j]) max_value = std::max(max_value, row[j] * scale);
+      constexpr float kNoKey = -std::numeric_limits<float>::infinity();
+      float max_value = kNoKey;
+#pragma omp simd reduction(max : max_value)
+      for (int64_t j = 0; j < T; ++j) max_value = std::max(max_value, mask[j] ? row[j] * scale : kNoKey);
       // A row without a real key is all zeros (inv_sum 0), as in the inference kernel.
-      if (max_value == -std::numeric_limits<float>::infinity()) max_value = 0;
+      if (max_value == kNoKey) max_value = 0;
       float sum = 0;
+      // Same expressions as probabilities_from_stats, so the backward's recomputation is bit-identical. The sum
+      // runs serially: a vectorised reduction would not change results between runs, but keeping it plain keeps
+      // the order obvious.
+#pragma omp simd
       for (int64_t j = 0; j < T; ++j) {
-        row[j] = (!mask || mask[j]) ? std::exp(row[j] * scale - max_value) : 0.0f;
-        sum += row[j];
+        const float e = fast_exp(row[j] * scale - max_value);
+        row[j] = mask[j] ? e : 0.0f;
       }
+      for (int64_t j = 0; j < T; ++j) sum += row[j];
       const float inv_sum = sum > 0 ? 1.0f / sum : 0.0f;
       const int64_t stat = (b * s.NH + h) * T + q0 + r;
       row_max[stat] = max_value;
       row_inv_sum[stat] = inv_sum;
-      // The same product the backward forms from the saved statistics (probabilities_from_stats), bit for bit.
+#pragma omp simd
       for (int64_t j = 0; j < T; ++j) row[j] *= inv_sum;
       if (dropout.p > 0) dropout_row(row, T, dropout.row_seed(b, h, q0 + r), dropout.p);
     }
-    gemm_nn(scores, T, V + b * T * C + h * s.HD, C, context + (b * T + q0) * C + h * s.HD, C, rows, s.HD, T);
+    train_gemm_nn(scores, T, V + b * T * C + h * s.HD, C, context + (b * T + q0) * C + h * s.HD, C, rows, s.HD, T);
   }
 }
 
@@ -85,6 +104,8 @@ void attention_backward(const AttentionShape& s, const float* Q, const float* K,
   const size_t per_thread = static_cast<size_t>(2 * kQueryBlock * T);
   scratch.resize(std::max(scratch.size(), per_thread * static_cast<size_t>(omp_get_max_threads())));
   const float scale = 1.0f / std::sqrt(static_cast<float>(HD));
+  std::vector<uint8_t> all_real;
+  key_mask = mask_or_all_real(key_mask, s, all_real);
 
   // One task per (b, h): dK and dV of that head gather contributions from every query block, so keeping the blocks
   // of a head in one task makes the sums race-free and their order fixed.
@@ -93,7 +114,7 @@ void attention_backward(const AttentionShape& s, const float* Q, const float* K,
     const int64_t b = task / s.NH, h = task % s.NH;
     float* probs = scratch.data() + per_thread * static_cast<size_t>(omp_get_thread_num());
     float* work = probs + kQueryBlock * T;
-    const uint8_t* mask = key_mask ? key_mask + b * T : nullptr;
+    const uint8_t* mask = key_mask + b * T;
     const float* k = K + b * T * C + h * HD;
     const float* v = V + b * T * C + h * HD;
     float* dk = dK + b * T * C + h * HD;
@@ -115,19 +136,21 @@ void attention_backward(const AttentionShape& s, const float* Q, const float* K,
       std::memcpy(work, probs, sizeof(float) * static_cast<size_t>(rows * T));
       if (dropout.p > 0)
         for (int64_t r = 0; r < rows; ++r) dropout_row(work + r * T, T, dropout.row_seed(b, h, q0 + r), dropout.p);
-      gemm_tn(work, T, dc, C, dv, C, T, HD, rows, /*accumulate=*/true);
+      train_gemm_tn(work, T, dc, C, dv, C, T, HD, rows, /*accumulate=*/true);
       // dP = dropout(dC · Vᵀ); dS = P ⊙ (dP − Σ_j P·dP) · scale
-      gemm_nt(dc, C, v, C, work, T, rows, T, HD);
+      train_gemm_nt(dc, C, v, C, work, T, rows, T, HD);
       for (int64_t r = 0; r < rows; ++r) {
         float* d = work + r * T;
         const float* p = probs + r * T;
         if (dropout.p > 0) dropout_row(d, T, dropout.row_seed(b, h, q0 + r), dropout.p);
         float dot = 0;
+#pragma omp simd reduction(+ : dot)
         for (int64_t j = 0; j < T; ++j) dot += p[j] * d[j];
+#pragma omp simd
         for (int64_t j = 0; j < T; ++j) d[j] = p[j] * (d[j] - dot) * scale;
       }
-      gemm_nn(work, T, k, C, dQ + (b * T + q0) * C + h * HD, C, rows, HD, T);  // dQ = dS · K
-      gemm_tn(work, T, q, C, dk, C, T, HD, rows, /*accumulate=*/true);        // dK += dSᵀ · Q
+      train_gemm_nn(work, T, k, C, dQ + (b * T + q0) * C + h * HD, C, rows, HD, T);  // dQ = dS · K
+      train_gemm_tn(work, T, q, C, dk, C, T, HD, rows, /*accumulate=*/true);        // dK += dSᵀ · Q
     }
   }
 }

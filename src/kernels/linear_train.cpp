@@ -1,13 +1,13 @@
 #include "kernels/linear_train.hpp"
 
 #include "kernels/column_sum.hpp"
-#include "kernels/gemm.hpp"
+#include "kernels/gemm_train.hpp"
 
 namespace splicebert::kernels {
 
 void linear_forward_plain(const float* x, int64_t M, const float* W, const float* b, int64_t N, int64_t K, float* y) {
   if (M == 0) return;
-  gemm_nt(x, K, W, K, y, N, M, N, K);
+  train_gemm_nt(x, K, W, K, y, N, M, N, K);
   if (!b) return;
 #pragma omp parallel for schedule(static) if (M * N > 65536)
   for (int64_t m = 0; m < M; ++m) {
@@ -19,9 +19,9 @@ void linear_forward_plain(const float* x, int64_t M, const float* W, const float
 void linear_backward(const float* x, const float* dy, int64_t M, const float* W, int64_t N, int64_t K, float* dW,
                      float* db, float* dx, bool accumulate_dx) {
   if (M == 0) return;
-  gemm_tn(dy, N, x, K, dW, K, N, K, M, /*accumulate=*/true);  // [N, M]·[M, K]
+  train_gemm_tn(dy, N, x, K, dW, K, N, K, M, /*accumulate=*/true);  // [N, M]·[M, K]
   if (db) column_sums_accumulate(dy, N, M, N, db);
-  if (dx) gemm_nn(dy, N, W, K, dx, K, M, K, N, accumulate_dx);  // [M, N]·[N, K]
+  if (dx) train_gemm_nn(dy, N, W, K, dx, K, M, K, N, accumulate_dx);  // [M, N]·[N, K]
 }
 
 void linear_backward_reference(const float* x, const float* dy, int64_t M, const float* W, int64_t N, int64_t K,

@@ -1,0 +1,185 @@
+// Training engine (SPEC §7): the trainable parameter store, one MLM forward/backward step, the optimiser, the
+// learning-rate schedule, MLM masking and the seeded generator whose state checkpoints carry. The pre-training loop
+// that strings these together is in pretrain.hpp; design notes and the config reference are in docs/training.md.
+//
+// Dimension names: B batch, T tokens (with <cls>/<eos>), C hidden, NH heads, HD head size, FF intermediate, V vocab.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "splicebert/config.hpp"
+#include "splicebert/model.hpp"
+#include "splicebert/tensor.hpp"
+#include "splicebert/tokenizer.hpp"
+
+namespace splicebert::train {
+
+// ---- random numbers ---------------------------------------------------------------------------------------------
+// xoshiro256** seeded through SplitMix64. The whole state is four words, saved in checkpoints.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed = 0);
+  uint64_t next();
+  double uniform();                 // [0, 1), 53 bits
+  uint64_t below(uint64_t n);       // uniform in [0, n), unbiased; n > 0
+  double normal();                  // standard normal (Box-Muller, no cached second value)
+  std::array<uint64_t, 4> state() const { return s_; }
+  void set_state(const std::array<uint64_t, 4>& state) { s_ = state; }
+
+ private:
+  std::array<uint64_t, 4> s_;
+};
+// A stream of its own for a purpose identified by words (e.g. (seed, "validation", i)): SplitMix64 mixing.
+uint64_t derive_seed(uint64_t a, uint64_t b, uint64_t c = 0);
+
+// ---- parameters -------------------------------------------------------------------------------------------------
+// Names and shapes of every trainable tensor of the MLM model (backbone + lm_head; the decoder is tied to the word
+// embeddings and has no tensor of its own), in MultiMolecule naming.
+std::vector<std::pair<std::string, Shape>> mlm_parameter_shapes(const ModelConfig& config);
+
+// Parameters and their gradients by MultiMolecule name. Built from a loaded Model (pooler and task heads, which MLM
+// training does not touch, are left out) or from tensors; every name and shape is checked against the config.
+class ParameterStore {
+ public:
+  ParameterStore(ModelConfig config, TensorMap parameters, const std::string& source);
+  static ParameterStore from_model(const Model& model);
+  // BERT initialisation: matrices and embeddings normal(0, initializer_range) (the <pad> row of the word table 0),
+  // biases 0, LayerNorm weights 1 and biases 0.
+  static ParameterStore random_init(const ModelConfig& config, uint64_t seed);
+
+  const ModelConfig& config() const { return config_; }
+  const TensorMap& parameters() const { return parameters_; }
+  TensorMap& parameters() { return parameters_; }
+  const TensorMap& gradients() const { return gradients_; }
+  TensorMap& gradients() { return gradients_; }
+  Tensor& parameter(const std::string& name);
+  Tensor& gradient(const std::string& name);
+  void zero_gradients();
+  int64_t parameter_count() const;
+
+  // MM-layout safetensors (metadata {"format": "pt"}) that Model::load reads back. Atomic.
+  void save_safetensors(const std::string& path) const;
+  // model.safetensors + config.json + vocab.txt / tokenizer_config.json / special_tokens_map.json into `dir`.
+  void save_model_folder(const std::string& dir, const Tokenizer& tokenizer) const;
+  // Grows the position table to `rows` (stage 2): existing rows kept, new rows normal(0, std) from `rng`.
+  void grow_positions(int64_t rows, Rng& rng, double std_dev);
+
+ private:
+  ModelConfig config_;
+  TensorMap parameters_, gradients_;
+};
+
+// ---- one MLM step -----------------------------------------------------------------------------------------------
+struct MlmBatch {
+  Batch batch;                          // masked input ids + attention mask, [B, T]
+  std::vector<int32_t> labels;          // [B, T]: the original id where a token was selected, −100 elsewhere
+  std::vector<uint64_t> sequence_keys;  // [B]: identifies each row's sample; keys its dropout masks
+};
+
+struct DropoutSettings {
+  float hidden = 0.0f, attention = 0.0f;  // probabilities; 0 = off (evaluation, fixture test)
+  uint64_t step_key = 0;                  // fresh for every optimiser step
+};
+
+// Sums over labelled positions; merge() adds another micro-batch's or rank's.
+struct MlmStats {
+  double loss_sum = 0;            // Σ cross-entropy (natural log)
+  int64_t labelled = 0, correct = 0;
+  std::array<int64_t, 4> class_total{}, class_correct{};  // by true label A, C, G, U
+  void merge(const MlmStats& other);
+  double loss() const;               // mean cross-entropy
+  double accuracy() const;           // argmax over the vocabulary == label
+  double balanced_accuracy() const;  // mean recall over the nucleotides that occur as labels
+};
+
+// Owns the activations and scratch of one training process; parameters and gradients live in the store.
+class TrainingSession {
+ public:
+  TrainingSession(ParameterStore& store, const Tokenizer& tokenizer);
+  ~TrainingSession();
+  TrainingSession(TrainingSession&&) noexcept;
+  // Forward and backward: gradients += ∂(gradient_scale · Σ cross-entropy)/∂θ (gradient_scale = 1 / labelled
+  // tokens gives the mean loss). Returns the statistics of this batch.
+  MlmStats forward_backward(const MlmBatch& batch, const DropoutSettings& dropout, double gradient_scale);
+  // Forward only, no dropout.
+  MlmStats evaluate(const MlmBatch& batch);
+
+ private:
+  struct State;
+  MlmStats run(const MlmBatch& batch, const DropoutSettings& dropout, double gradient_scale, bool backward);
+  std::unique_ptr<State> state_;
+};
+
+// ---- optimiser and schedule -------------------------------------------------------------------------------------
+struct AdamWOptions {
+  double lr = 1e-4, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01;
+};
+
+// torch.optim.AdamW, one group, decoupled decay on every parameter:
+// p ← p·(1 − lr·wd); m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; p ← p − lr/(1 − β1ᵗ) · m/(√v/√(1 − β2ᵗ) + eps).
+// Moments are float32 (as torch keeps them for float32 parameters); each update is computed in double.
+class AdamW {
+ public:
+  explicit AdamW(AdamWOptions options) : options_(options) {}
+  void step(ParameterStore& store, double lr);
+  int64_t steps() const { return steps_; }
+  const AdamWOptions& options() const { return options_; }
+  // exp_avg.<name> and exp_avg_sq.<name>; restoring checks names and shapes against the store.
+  TensorMap state_tensors() const;
+  void restore(int64_t steps, const TensorMap& tensors, const ParameterStore& store, const std::string& source);
+
+ private:
+  AdamWOptions options_;
+  int64_t steps_ = 0;
+  TensorMap exp_avg_, exp_avg_sq_;
+};
+
+// Global gradient norm over every gradient; when above max_norm the gradients are scaled by max_norm/(norm + 1e-6)
+// (torch.nn.utils.clip_grad_norm_). Returns the norm before clipping.
+double clip_gradient_norm(ParameterStore& store, double max_norm);
+double gradient_norm(const ParameterStore& store);
+
+// torch.optim.lr_scheduler.ReduceLROnPlateau, mode min, relative threshold.
+struct PlateauOptions {
+  double factor = 0.1, threshold = 1e-4, min_lr = 0.0;
+  int patience = 3, cooldown = 0;
+};
+class ReduceLROnPlateau {
+ public:
+  ReduceLROnPlateau(PlateauOptions options, double lr) : options_(options), lr_(lr) {}
+  // Feeds one validation loss; returns true when the learning rate was reduced.
+  bool step(double metric);
+  double lr() const { return lr_; }
+  const PlateauOptions& options() const { return options_; }
+  struct State {
+    double lr = 0, best = 0;
+    bool has_best = false;
+    int bad_epochs = 0, cooldown_counter = 0;
+    int64_t epochs = 0;
+  };
+  State state() const;
+  void restore(const State& state);
+
+ private:
+  PlateauOptions options_;
+  double lr_, best_ = 0;
+  bool has_best_ = false;
+  int bad_epochs_ = 0, cooldown_counter_ = 0;
+  int64_t epochs_ = 0;
+};
+
+// ---- MLM masking (SPEC §7) ---------------------------------------------------------------------------------------
+struct MaskingOptions {
+  double probability = 0.15;   // per non-special token (N and other IUPAC letters included)
+  double mask_fraction = 0.8;  // of the selected: become <mask>
+  double random_fraction = 0.1;  // become a random nucleotide (A/C/G/U) different from the original; rest unchanged
+};
+// Masks `ids` (with <cls>/<eos>) in place and writes labels (original id at selected positions, −100 elsewhere).
+// Returns the number of selected positions.
+int64_t mask_tokens(std::vector<int32_t>& ids, std::vector<int32_t>& labels, const Tokenizer& tokenizer,
+                    const MaskingOptions& options, Rng& rng);
+
+}  // namespace splicebert::train

@@ -1,0 +1,144 @@
+// The trainable parameter store: MultiMolecule-named parameters and gradients, built from a model, from tensors or
+// from a random BERT initialisation, and saved back as an MM checkpoint folder.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "splicebert/error.hpp"
+#include "splicebert/io.hpp"
+#include "splicebert/tokenizer_files.hpp"
+#include "splicebert/train.hpp"
+
+namespace splicebert::train {
+
+namespace {
+uint64_t fnv1a64(const std::string& text) {
+  uint64_t hash = 0xCBF29CE484222325ull;
+  for (unsigned char byte : text) hash = (hash ^ byte) * 0x100000001B3ull;
+  return hash;
+}
+}  // namespace
+
+std::vector<std::pair<std::string, Shape>> mlm_parameter_shapes(const ModelConfig& c) {
+  const int64_t C = c.hidden_size, FF = c.intermediate_size, V = c.vocab_size;
+  std::vector<std::pair<std::string, Shape>> shapes = {
+      {"model.embeddings.word_embeddings.weight", {V, C}},
+      {"model.embeddings.position_embeddings.weight", {c.max_position_embeddings, C}},
+      {"model.embeddings.token_type_embeddings.weight", {c.type_vocab_size, C}},
+      {"model.embeddings.layer_norm.weight", {C}},
+      {"model.embeddings.layer_norm.bias", {C}}};
+  for (int layer = 0; layer < c.num_hidden_layers; ++layer) {
+    const std::string p = "model.encoder.layer." + std::to_string(layer) + ".";
+    for (const char* name : {"attention.self.query", "attention.self.key", "attention.self.value",
+                             "attention.output.dense"}) {
+      shapes.push_back({p + name + ".weight", {C, C}});
+      shapes.push_back({p + name + ".bias", {C}});
+    }
+    shapes.push_back({p + "attention.output.layer_norm.weight", {C}});
+    shapes.push_back({p + "attention.output.layer_norm.bias", {C}});
+    shapes.push_back({p + "intermediate.dense.weight", {FF, C}});
+    shapes.push_back({p + "intermediate.dense.bias", {FF}});
+    shapes.push_back({p + "output.dense.weight", {C, FF}});
+    shapes.push_back({p + "output.dense.bias", {C}});
+    shapes.push_back({p + "output.layer_norm.weight", {C}});
+    shapes.push_back({p + "output.layer_norm.bias", {C}});
+  }
+  shapes.push_back({"lm_head.transform.dense.weight", {C, C}});
+  shapes.push_back({"lm_head.transform.dense.bias", {C}});
+  shapes.push_back({"lm_head.transform.layer_norm.weight", {C}});
+  shapes.push_back({"lm_head.transform.layer_norm.bias", {C}});
+  shapes.push_back({"lm_head.bias", {V}});
+  return shapes;
+}
+
+ParameterStore::ParameterStore(ModelConfig config, TensorMap parameters, const std::string& source)
+    : config_(std::move(config)) {
+  std::string missing;
+  for (auto& [name, shape] : mlm_parameter_shapes(config_)) {
+    auto it = parameters.find(name);
+    if (it == parameters.end()) {
+      missing += (missing.empty() ? "" : ", ") + name;
+      continue;
+    }
+    if (it->second.shape != shape)
+      fail(source, ": ", name, " is ", shape_to_string(it->second.shape), ", the config implies ",
+           shape_to_string(shape));
+    gradients_.emplace(name, Tensor(shape));
+    parameters_.emplace(name, std::move(it->second));
+  }
+  if (!missing.empty()) fail(source, ": missing tensors for MLM training: ", missing);
+}
+
+ParameterStore ParameterStore::from_model(const Model& model) {
+  // Pooler and task-head tensors are not part of MLM training; the constructor takes only the MLM names.
+  return ParameterStore(model.config(), model.named_tensors(), model.source());
+}
+
+ParameterStore ParameterStore::random_init(const ModelConfig& config, uint64_t seed) {
+  TensorMap tensors;
+  for (auto& [name, shape] : mlm_parameter_shapes(config)) {
+    Tensor tensor(shape);
+    const bool is_norm = name.find("layer_norm") != std::string::npos;
+    if (is_norm && name.ends_with(".weight")) std::fill(tensor.data.begin(), tensor.data.end(), 1.0f);
+    if (!is_norm && !name.ends_with(".bias")) {
+      Rng rng(derive_seed(seed, fnv1a64(name)));  // a stream per tensor: independent of tensor order
+      for (float& x : tensor.data) x = static_cast<float>(config.initializer_range * rng.normal());
+    }
+    if (name == "model.embeddings.word_embeddings.weight" && config.pad_token_id >= 0 &&
+        config.pad_token_id < config.vocab_size)
+      std::fill_n(tensor.ptr() + static_cast<int64_t>(config.pad_token_id) * config.hidden_size,
+                  config.hidden_size, 0.0f);
+    tensors.emplace(name, std::move(tensor));
+  }
+  return ParameterStore(config, std::move(tensors), "random initialisation");
+}
+
+Tensor& ParameterStore::parameter(const std::string& name) {
+  auto it = parameters_.find(name);
+  if (it == parameters_.end()) fail("parameter store: no tensor named ", name);
+  return it->second;
+}
+
+Tensor& ParameterStore::gradient(const std::string& name) {
+  auto it = gradients_.find(name);
+  if (it == gradients_.end()) fail("parameter store: no gradient named ", name);
+  return it->second;
+}
+
+void ParameterStore::zero_gradients() {
+  for (auto& [name, g] : gradients_) std::fill(g.data.begin(), g.data.end(), 0.0f);
+}
+
+int64_t ParameterStore::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& [name, p] : parameters_) n += p.numel();
+  return n;
+}
+
+void ParameterStore::save_safetensors(const std::string& path) const {
+  write_safetensors(path, parameters_, {{"format", "pt"}});
+}
+
+void ParameterStore::save_model_folder(const std::string& dir, const Tokenizer& tokenizer) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail(dir, ": cannot create the directory: ", ec.message());
+  save_safetensors(dir + "/model.safetensors");
+  AtomicOutput config_file(dir + "/config.json", false);
+  config_file.stream() << config_.to_json(Layout::MultiMolecule).dump(2) << "\n";
+  config_file.commit();
+  write_tokenizer_files(dir, tokenizer.tokens(), config_.max_position_embeddings);
+}
+
+void ParameterStore::grow_positions(int64_t rows, Rng& rng, double std_dev) {
+  const std::string name = "model.embeddings.position_embeddings.weight";
+  Tensor& old = parameter(name);
+  const int64_t C = old.dim(1), kept = std::min(rows, old.dim(0));
+  Tensor grown({rows, C});
+  std::copy_n(old.ptr(), kept * C, grown.ptr());
+  for (int64_t i = kept * C; i < rows * C; ++i) grown.data[static_cast<size_t>(i)] = static_cast<float>(std_dev * rng.normal());
+  old = std::move(grown);
+  gradient(name) = Tensor({rows, C});
+  config_.max_position_embeddings = static_cast<int>(rows);
+}
+
+}  // namespace splicebert::train

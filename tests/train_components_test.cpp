@@ -1,0 +1,184 @@
+// Training components without fixtures: gradients of the whole model against finite differences with dropout on,
+// masking proportions, the plateau schedule, AdamW state round trip and the generator's state.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "splicebert/convert.hpp"
+#include "splicebert/train.hpp"
+#include "test_util.hpp"
+
+namespace splicebert::train {
+namespace {
+
+ModelConfig small_config(int vocab) {
+  ModelConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = 16;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 2;
+  c.intermediate_size = 24;
+  c.max_position_embeddings = 40;
+  return c;
+}
+
+Tokenizer vocabulary26() { return Tokenizer::from_tokens(target_vocabulary("26"), "26-token vocabulary"); }
+
+MlmBatch random_batch(const Tokenizer& tokenizer, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::vector<int32_t>> rows;
+  for (int length : {20, 13, 30}) {
+    std::string text;
+    for (int i = 0; i < length; ++i) text += "ACGUN"[rng.below(5)];
+    rows.push_back(tokenizer.encode(text).ids);
+  }
+  MlmBatch mlm;
+  mlm.batch = make_batch(rows, tokenizer.pad_id());
+  mlm.labels.assign(mlm.batch.input_ids.size(), -100);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::vector<int32_t> ids = rows[r], labels;
+    mask_tokens(ids, labels, tokenizer, MaskingOptions{.probability = 0.3}, rng);
+    for (size_t t = 0; t < ids.size(); ++t) {
+      mlm.batch.input_ids[r * mlm.batch.tokens + t] = ids[t];
+      mlm.labels[r * mlm.batch.tokens + t] = labels[t];
+    }
+    mlm.sequence_keys.push_back(1000 + r);
+  }
+  return mlm;
+}
+
+TEST(TrainComponents, GradientsMatchFiniteDifferencesWithDropout) {
+  const Tokenizer tokenizer = vocabulary26();
+  ParameterStore store = ParameterStore::random_init(small_config(tokenizer.size()), 5);
+  // Larger weights than BERT's 0.02 so that every path carries a visible gradient.
+  for (auto& [name, p] : store.parameters())
+    if (name.find("layer_norm") == std::string::npos)
+      for (float& x : p.data) x *= 10.0f;
+  const MlmBatch batch = random_batch(tokenizer, 3);
+  const DropoutSettings dropout{.hidden = 0.1f, .attention = 0.1f, .step_key = 77};
+  TrainingSession session(store, tokenizer);
+  store.zero_gradients();
+  session.forward_backward(batch, dropout, 1.0);
+  const TensorMap analytic = store.gradients();
+
+  auto loss = [&] {
+    TrainingSession probe(store, tokenizer);
+    store.zero_gradients();
+    return probe.forward_backward(batch, dropout, 0.0).loss_sum;
+  };
+  Rng pick(9);
+  int checked = 0;
+  for (auto& [name, param] : store.parameters()) {
+    for (int k = 0; k < 3; ++k) {
+      const size_t i = pick.below(param.data.size());
+      const double g = analytic.at(name).data[i];
+      const float saved = param.data[i];
+      const float h = 1e-2f * std::max(1.0f, std::fabs(saved));
+      param.data[i] = saved + h;
+      const double up = loss();
+      param.data[i] = saved - h;
+      const double down = loss();
+      param.data[i] = saved;
+      const double numeric = (up - down) / (static_cast<double>(saved + h) - static_cast<double>(saved - h));
+      EXPECT_NEAR(g, numeric, 2e-2 + 3e-2 * std::fabs(numeric)) << name << "[" << i << "]";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST(TrainComponents, DropoutChangesTheLossAndIsReproducible) {
+  const Tokenizer tokenizer = vocabulary26();
+  ParameterStore store = ParameterStore::random_init(small_config(tokenizer.size()), 6);
+  const MlmBatch batch = random_batch(tokenizer, 4);
+  TrainingSession session(store, tokenizer);
+  const double off = session.forward_backward(batch, {}, 1.0).loss_sum;
+  const double on1 = session.forward_backward(batch, {.hidden = 0.3f, .attention = 0.3f, .step_key = 1}, 1.0).loss_sum;
+  const double on2 = session.forward_backward(batch, {.hidden = 0.3f, .attention = 0.3f, .step_key = 1}, 1.0).loss_sum;
+  const double evaluated = session.evaluate(batch).loss_sum;
+  EXPECT_NE(off, on1);
+  EXPECT_EQ(on1, on2);
+  EXPECT_EQ(off, evaluated);
+}
+
+TEST(TrainComponents, MaskingFollowsTheRecipe) {
+  const Tokenizer tokenizer = vocabulary26();
+  Rng rng(1);
+  int64_t tokens = 0, selected = 0, masked = 0, random = 0, unchanged = 0;
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    for (int i = 0; i < 500; ++i) text += "ACGUN"[rng.below(5)];
+    std::vector<int32_t> ids = tokenizer.encode(text).ids, labels;
+    const std::vector<int32_t> original = ids;
+    selected += mask_tokens(ids, labels, tokenizer, {}, rng);
+    ASSERT_EQ(labels.front(), -100);  // <cls>
+    ASSERT_EQ(labels.back(), -100);   // <eos>
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (labels[i] == -100) {
+        ASSERT_EQ(ids[i], original[i]);
+        continue;
+      }
+      ASSERT_EQ(labels[i], original[i]);
+      if (ids[i] == tokenizer.mask_id()) ++masked;
+      else if (ids[i] == original[i]) ++unchanged;
+      else {
+        ++random;
+        const auto& bases = tokenizer.nucleotide_ids();
+        ASSERT_NE(std::find(bases.begin(), bases.end(), ids[i]), bases.end());
+      }
+    }
+    tokens += 500;
+  }
+  EXPECT_NEAR(static_cast<double>(selected) / tokens, 0.15, 0.005);
+  EXPECT_NEAR(static_cast<double>(masked) / selected, 0.8, 0.01);
+  EXPECT_NEAR(static_cast<double>(random) / selected, 0.1, 0.01);
+  EXPECT_NEAR(static_cast<double>(unchanged) / selected, 0.1, 0.01);
+}
+
+TEST(TrainComponents, PlateauReducesAfterPatience) {
+  ReduceLROnPlateau scheduler(PlateauOptions{}, 1e-3);
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(scheduler.step(1.0));  // best, then 3 bad epochs: within patience
+  EXPECT_TRUE(scheduler.step(1.0));                                // the 4th bad epoch
+  EXPECT_DOUBLE_EQ(scheduler.lr(), 1e-4);
+  EXPECT_FALSE(scheduler.step(0.99995));  // not better by the relative threshold 1e-4
+  EXPECT_FALSE(scheduler.step(0.5));      // better: resets
+  const auto state = scheduler.state();
+  ReduceLROnPlateau restored(PlateauOptions{}, 0.0);
+  restored.restore(state);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(restored.step(0.6), scheduler.step(0.6));
+  EXPECT_EQ(restored.lr(), scheduler.lr());
+}
+
+TEST(TrainComponents, AdamWStateRoundTripsExactly) {
+  const Tokenizer tokenizer = vocabulary26();
+  ParameterStore a = ParameterStore::random_init(small_config(tokenizer.size()), 7);
+  ParameterStore b = a;
+  Rng rng(2);
+  auto fill_gradients = [&](ParameterStore& store, uint64_t seed) {
+    Rng g(seed);
+    for (auto& [name, grad] : store.gradients())
+      for (float& x : grad.data) x = static_cast<float>(g.normal());
+  };
+  AdamW first(AdamWOptions{}), second(AdamWOptions{});
+  fill_gradients(a, 1);
+  first.step(a, 1e-3);
+  second.restore(first.steps(), first.state_tensors(), a, "state");
+  b.parameters() = a.parameters();
+  fill_gradients(a, 2);
+  fill_gradients(b, 2);
+  first.step(a, 1e-3);
+  second.step(b, 1e-3);
+  for (const auto& [name, p] : a.parameters()) EXPECT_EQ(p.data, b.parameters().at(name).data) << name;
+}
+
+TEST(TrainComponents, GeneratorStateResumes) {
+  Rng a(42);
+  for (int i = 0; i < 10; ++i) a.next();
+  Rng b(0);
+  b.set_state(a.state());
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(a.next(), b.next());
+  EXPECT_NE(Rng(1).next(), Rng(2).next());
+}
+
+}  // namespace
+}  // namespace splicebert::train
