@@ -12,9 +12,8 @@
 #include <random>
 #include <sstream>
 
+#include "bench_common.hpp"
 #include "cli.hpp"
-#include "kernels/peak_fma.hpp"
-#include "splicebert/base_checkpoint.hpp"
 #include "splicebert/error.hpp"
 
 namespace splicebert::cli {
@@ -32,30 +31,9 @@ struct BenchOptions {
   bool json = false, quiet = false;
 };
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');)
-    if (!item.empty()) parts.push_back(item);
-  return parts;
-}
-
-// Encoder FLOPs per forward (peers/RESULTS.md): 2 × matmul parameters × tokens + layers × 4 × T² × C per sequence.
-double forward_flops(const ModelConfig& c, const Workload& w) {
-  const double C = c.hidden_size, FF = c.intermediate_size, layers = c.num_hidden_layers;
-  const double matmul_params = layers * (4 * C * C + 2 * C * FF);
-  return 2 * matmul_params * w.batch * w.tokens + layers * 4.0 * w.tokens * w.tokens * C * w.batch;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
 // One row, in this process: load, warm up, time `repeats` forwards (more for short calls), print one JSON line.
 int run_row(const BenchOptions& o) {
-  auto parts = split(o.row);  // workload,threads,precision
+  auto parts = bench::split_list(o.row);  // workload,threads,precision
   if (parts.size() != 3) fail("--row expects WORKLOAD,THREADS,PRECISION");
   auto it = std::find_if(kWorkloads.begin(), kWorkloads.end(), [&](const Workload& w) { return w.name == parts[0]; });
   if (it == kWorkloads.end()) fail("unknown workload '", parts[0], "'");
@@ -85,20 +63,10 @@ int run_row(const BenchOptions& o) {
   const int repeats = std::max(o.repeats, static_cast<int>(std::min(30.0, 1.0 / std::max(first, 1e-6))));
   std::vector<double> times;
   for (int r = 0; r < repeats; ++r) times.push_back(time_once());
-  std::sort(times.begin(), times.end());
-  const double median = times[times.size() / 2];
-  const double tokens = static_cast<double>(w.batch * w.tokens);
-  nlohmann::ordered_json row{{"workload", w.name},
-                             {"batch", w.batch},
-                             {"tokens", w.tokens},
-                             {"threads", threads},
-                             {"precision", parts[2]},
-                             {"repeats", repeats},
-                             {"seconds_median", median},
-                             {"tokens_per_s", tokens / median},
-                             {"gflops", forward_flops(model->config(), w) / median / 1e9},
-                             {"peak_rss_mb", peak_rss_mb()}};
-  std::cout << row.dump() << std::endl;
+  std::cout << bench::make_row(w.name, w.batch, w.tokens, threads, parts[2], times,
+                               bench::forward_flops(model->config(), w.batch, w.tokens))
+                   .dump()
+            << std::endl;
   return 0;
 }
 
@@ -114,56 +82,11 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   add_quiet_option(app, o->quiet);
   return [o] {
     if (!o->row.empty()) return run_row(*o);
-    Progress progress{o->quiet};
-    std::string temp_dir;
-    if (o->model.empty()) {
-      temp_dir = (std::filesystem::temp_directory_path() / ("splicebert-bench-" + std::to_string(getpid()))).string();
-      progress.message("splicebert bench: writing a base-size random model (6 x 512, 1026 positions) to " + temp_dir);
-      write_base_checkpoint(temp_dir, BaseCheckpointSpec{});
-      o->model = temp_dir;
-    }
-    std::map<int, double> peaks;
-    for (const auto& t : split(o->threads)) {
-      int threads = std::stoi(t);
-      peaks[threads] = kernels::measure_fp32_fma_peak_gflops(threads);
-    }
-    if (!o->json)
-      std::printf("%-8s %5s %6s %7s %5s %12s %9s %7s %9s\n", "workload", "batch", "tokens", "threads", "prec",
-                  "tokens/s", "GFLOP/s", "%peak", "RSS MB");
-    int status = 0;
-    for (const auto& precision : split(o->precision))
-      for (const auto& workload : split(o->workloads))
-        for (const auto& [threads, peak] : peaks) {
-          std::string command = "'" + std::filesystem::read_symlink("/proc/self/exe").string() + "' bench -q --row " + workload + "," + std::to_string(threads) + "," +
-                                precision + " --repeats " + std::to_string(o->repeats) + " -m '" + o->model + "'";
-          FILE* pipe = popen(command.c_str(), "r");
-          std::string output;
-          char buffer[4096];
-          while (pipe && fgets(buffer, sizeof buffer, pipe)) output += buffer;
-          if (!pipe || pclose(pipe) != 0) {
-            std::cerr << "splicebert bench: row " << workload << "," << threads << "," << precision << " failed\n";
-            status = 1;
-            continue;
-          }
-          auto row = nlohmann::ordered_json::parse(output);
-          row["peak_fraction"] = row["gflops"].get<double>() / peak;
-          row["fma_peak_gflops"] = peak;
-          if (o->json) {
-            std::cout << row.dump() << std::endl;
-          } else {
-            std::printf("%-8s %5lld %6lld %7d %5s %12.0f %9.1f %6.1f%% %9.0f\n", workload.c_str(),
-                        static_cast<long long>(row["batch"].get<int64_t>()),
-                        static_cast<long long>(row["tokens"].get<int64_t>()), threads, precision.c_str(),
-                        row["tokens_per_s"].get<double>(), row["gflops"].get<double>(),
-                        100 * row["peak_fraction"].get<double>(), row["peak_rss_mb"].get<double>());
-            std::fflush(stdout);
-          }
-        }
-    if (!o->json)
-      for (const auto& [threads, peak] : peaks)
-        std::printf("measured fp32 FMA peak, %d thread(s): %.0f GFLOP/s\n", threads, peak);
-    if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
-    return status;
+    std::vector<bench::RowSpec> rows;
+    for (const auto& precision : bench::split_list(o->precision))
+      for (const auto& workload : bench::split_list(o->workloads))
+        for (const auto& threads : bench::split_list(o->threads)) rows.push_back({workload, precision, std::stoi(threads)});
+    return bench::run_rows({"bench", o->model, o->repeats, o->json, o->quiet}, rows);
   };
 });
 
