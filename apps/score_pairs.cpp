@@ -1,0 +1,120 @@
+// splicebert score-pairs -i PAIRS.tsv [-o OUT.tsv]: the scores of score-vcf for REF/ALT sequence pairs, for users
+// without a genome (docs/variants.md, "Sequence mode"). Output: '#' provenance lines, a header row, one row per pair.
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "cli.hpp"
+#include "splicebert/error.hpp"
+#include "splicebert/io.hpp"
+#include "splicebert/variant.hpp"
+
+namespace splicebert::cli {
+namespace {
+
+struct ScorePairsOptions {
+  std::string precision = "f32";
+  std::string model, input, output = "-", center = "variant";
+  int64_t window = 0, max_kl_window = 50, chunk = 1024, max_tokens = 16384;
+  int threads = 0;
+  bool quiet = false, no_masked_dp = false;
+};
+
+std::string number(double value) {
+  if (std::isnan(value)) return ".";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+std::string number(const std::optional<double>& value) { return value ? number(*value) : "."; }
+
+int run(const ScorePairsOptions& o) {
+  apply_threads(o.threads);
+  LoadOptions load;
+  load.require_lm_head = true;
+  load.precision = o.precision == "bf16" ? Precision::BF16 : Precision::F32;
+  auto model = Model::load(o.model, load);
+  const int64_t max_nt = model->config().max_position_embeddings - 2;
+  const int64_t window = o.window > 0 ? o.window : max_nt;
+  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
+  const variant::Center center = o.center == "exon" ? variant::Center::Exon : variant::Center::Variant;
+  variant::ScoringOptions scoring;
+  scoring.max_kl_radius = o.max_kl_window;
+  scoring.max_tokens = o.max_tokens;
+  scoring.masked_delta_p = !o.no_masked_dp;
+
+  const std::vector<variant::SequencePair> pairs = variant::read_sequence_pairs(o.input);
+  AtomicOutput output(o.output, false);
+  std::ostream& out = output.stream();
+  for (const auto& [key, value] : provenance(model.get())) out << "# " << key << ": " << value << "\n";
+  out << "# window: " << window << " nt, centred on the " << o.center << " when the sequence is longer\n"
+      << "# scores: docs/variants.md (context_KL = sum over d 1..100 of ln(max(k_d, 1e-6)); max_KL_offset in the "
+         "sequence's orientation)\n"
+      << "id\tstatus\tcontext_KL\tmax_KL\tmax_KL_offset\tdonor_KL\tacceptor_KL\tmasked_dP\n";
+
+  Session session(model);
+  std::map<std::string, size_t> counts;
+  const auto started = std::chrono::steady_clock::now();
+  for (size_t begin = 0; begin < pairs.size(); begin += static_cast<size_t>(o.chunk)) {
+    const size_t end = std::min(pairs.size(), begin + static_cast<size_t>(o.chunk));
+    std::vector<std::string> status(end - begin);
+    std::vector<variant::SubstitutionJob> jobs;
+    std::vector<size_t> job_of(end - begin, SIZE_MAX);
+    for (size_t i = begin; i < end; ++i) {
+      status[i - begin] = variant::pair_problem(pairs[i]);
+      if (!status[i - begin].empty()) continue;
+      auto job = variant::pair_job(pairs[i], center, window);
+      if (!job) {
+        status[i - begin] = "OUTSIDE_WINDOW";
+        continue;
+      }
+      job_of[i - begin] = jobs.size();
+      jobs.push_back(std::move(*job));
+    }
+    const auto scores = variant::score_substitutions(session, jobs, scoring);
+    for (size_t i = begin; i < end; ++i) {
+      const std::string& problem = status[i - begin];
+      ++counts[problem.empty() ? "scored" : problem];
+      out << pairs[i].id << '\t' << (problem.empty() ? "scored" : problem);
+      if (!problem.empty()) {
+        out << "\t.\t.\t.\t.\t.\t.\n";
+        continue;
+      }
+      const variant::SubstitutionScores& s = scores[job_of[i - begin]];
+      out << '\t' << number(s.context_kl) << '\t' << number(s.max_kl) << '\t'
+          << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << number(s.donor_kl) << '\t'
+          << number(s.acceptor_kl) << '\t' << number(s.masked_delta_p) << '\n';
+    }
+  }
+  output.commit();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::string summary =
+      "splicebert score-pairs: " + std::to_string(pairs.size()) + " pairs in " + number(seconds) + " s:";
+  for (const auto& [name, count] : counts) summary += " " + name + " " + std::to_string(count);
+  Progress{o.quiet}.message(summary);
+  return 0;
+}
+
+VerbRegistrar registrar("score-pairs", "zero-shot splicing scores of REF/ALT sequence pairs (TSV)", [](CLI::App& app) {
+  auto o = std::make_shared<ScorePairsOptions>();
+  add_model_option(app, o->model);
+  add_input_option(app, o->input,
+                   "TSV with a header row: id, ref, alt, pos (0-based) [, exon_start, exon_end] ('-' = stdin)");
+  app.get_option("--input")->required();
+  add_output_option(app, o->output, "output TSV ('-' = stdout)");
+  add_threads_option(app, o->threads);
+  add_quiet_option(app, o->quiet);
+  add_window_option(app, o->window, "longest piece of a sequence scored, in nt (default: the model's maximum)");
+  add_precision_option(app, o->precision);
+  add_max_tokens_option(app, o->max_tokens);
+  app.add_option("--center", o->center, "centre of the piece cut from a longer sequence")
+      ->check(CLI::IsMember({"variant", "exon"}))
+      ->capture_default_str();
+  app.add_option("--max-kl-window", o->max_kl_window, "max_KL looks this many nt either side")->capture_default_str();
+  app.add_flag("--no-masked-dp", o->no_masked_dp, "skip masked_dP (.), saving one forward pass in three");
+  app.add_option("--chunk", o->chunk, "pairs scored together")->capture_default_str()->check(CLI::PositiveNumber);
+  return [o] { return run(*o); };
+});
+
+}  // namespace
+}  // namespace splicebert::cli

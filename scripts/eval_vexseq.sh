@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Zero-shot evaluation on VexSeq (CAGI5 HepG2; docs/variants.md, "VexSeq"): score every REF/ALT pair with
+# `splicebert score-pairs` and print AUROC / AUPRC for splice-disrupting variants (SDV: delta PSI < -24, PSI in %)
+# next to the "distance to the nearest splice site" baseline. SNVs only; no parameter is fitted to this set.
+#
+# usage: scripts/eval_vexseq.sh [-m MODEL] [-b SPLICEBERT_BINARY] [-d DATA_DIR] [-o WORK_DIR] [-t THREADS]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+model="$here/models/default"
+binary="${SPLICEBERT_BIN:-}"
+data="$here/../shared/data/variants/vexseq/mmsplice-paper"
+work=""
+threads=0
+while getopts "m:b:d:o:t:" flag; do
+  case "$flag" in
+    m) model="$OPTARG" ;;
+    b) binary="$OPTARG" ;;
+    d) data="$OPTARG" ;;
+    o) work="$OPTARG" ;;
+    t) threads="$OPTARG" ;;
+    *) sed -n '2,7p' "$0" >&2; exit 2 ;;
+  esac
+done
+if [[ -z "$binary" ]]; then
+  for candidate in "$here"/build*/splicebert; do [[ -x "$candidate" ]] && binary="$candidate" && break; done
+fi
+[[ -x "$binary" ]] || { echo "eval_vexseq.sh: no splicebert binary (build it, or pass -b)" >&2; exit 1; }
+if [[ -z "$work" ]]; then work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
+mkdir -p "$work"
+
+# 1. pairs.tsv from the two CSVs: variant index = pos - (start - 100) on +, (end + 100) - pos on - (PROVENANCE.md);
+#    the exon is [100, 100 + width) of REF_SEQ on both strands (transcript orientation).
+python3 - "$data" "$work/pairs.tsv" <<'PY'
+import csv, sys
+data, out = sys.argv[1], sys.argv[2]
+with open(out, "w") as f:
+    f.write("id\tref\talt\tpos\texon_start\texon_end\tset\tdelta_psi\tsnv\n")
+    for name, path in (("train", "HepG2_delta_PSI_CAGI_training_sided.csv"), ("test", "MMSplice_test_pred.csv")):
+        for r in csv.DictReader(open(f"{data}/{path}")):
+            pos, start, end = int(r["hg19_variant_position"]), int(r["start"]), int(r["end"])
+            index = pos - (start - 100) if r["strand"] == "+" else (end + 100) - pos
+            snv = len(r["reference"]) == 1 and len(r["variant"]) == 1
+            if snv:
+                base = r["reference"] if r["strand"] == "+" else "ACGT"["TGCA".index(r["reference"])]
+                assert r["REF_SEQ"][index] == base, r["ID"]
+            f.write(f"{r['ID']}\t{r['REF_SEQ']}\t{r['ALT_SEQ']}\t{min(index, len(r['REF_SEQ']) - 1)}\t100\t"
+                    f"{100 + int(r['width'])}\t{name}\t{r['HepG2_delta_psi']}\t{int(snv)}\n")
+PY
+
+# 2. score
+"$binary" score-pairs -q -t "$threads" -m "$model" -i "$work/pairs.tsv" -o "$work/scores.tsv"
+
+# 3. metrics: AUROC (Mann-Whitney, ties counted half) and AUPRC (average precision, ties as one threshold)
+python3 - "$work/pairs.tsv" "$work/scores.tsv" "$model" <<'PY'
+import csv, math, sys
+pairs = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t")}
+scores = {r["id"]: r for r in csv.DictReader((l for l in open(sys.argv[2]) if not l.startswith("#")), delimiter="\t")}
+
+def auroc(values, labels):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks, i = [0.0] * len(values), 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
+        for k in range(i, j + 1): ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    pos = sum(labels); neg = len(labels) - pos
+    return (sum(r for r, l in zip(ranks, labels) if l) - pos * (pos + 1) / 2) / (pos * neg)
+
+def auprc(values, labels):
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    total, tp, seen, ap, i = sum(labels), 0, 0, 0.0, 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
+        block = order[i:j + 1]
+        new_tp = sum(labels[k] for k in block)
+        tp += new_tp; seen += len(block)
+        ap += (new_tp / total) * (tp / seen)
+        i = j + 1
+    return ap
+
+def distance(p, s, e):  # nt from the variant to the nearest exon-intron junction, counting the variant's own base
+    return s - p if p < s else p - e + 1 if p >= e else min(p - s + 1, e - p)
+
+predictors = {
+    "context_KL (higher = SDV)": lambda s, p: float(s["context_KL"]),
+    "max_KL +-50 nt": lambda s, p: float(s["max_KL"]),
+    "donor_KL + acceptor_KL": lambda s, p: float(s["donor_KL"]) + float(s["acceptor_KL"]),
+    "-masked_dP": lambda s, p: -float(s["masked_dP"]),
+    "baseline: -distance to splice site":
+        lambda s, p: -distance(int(p["pos"]), int(p["exon_start"]), int(p["exon_end"])),
+}
+print(f"model: {sys.argv[3]}")
+for line in open(sys.argv[2]):  # the provenance score-pairs wrote: tool version, command, model checksum
+    if line.startswith("# "): print(line.rstrip())
+for subset in ("train", "test", "all"):
+    ids = [i for i, p in pairs.items() if p["snv"] == "1" and (subset == "all" or p["set"] == subset)
+           and scores[i]["status"] == "scored"]
+    labels = [1 if float(pairs[i]["delta_psi"]) < -24 else 0 for i in ids]
+    print(f"\nVexSeq {subset}: {len(ids)} SNVs scored, {sum(labels)} SDV (delta PSI < -24)")
+    print(f"  {'predictor':38s} {'AUROC':>7s} {'AUPRC':>7s}")
+    for name, f in predictors.items():
+        values = [f(scores[i], pairs[i]) for i in ids]
+        print(f"  {name:38s} {auroc(values, labels):7.4f} {auprc(values, labels):7.4f}")
+    print(f"  {'(random: AUROC 0.5, AUPRC = SDV rate)':38s} {0.5:7.4f} {sum(labels) / len(labels):7.4f}")
+PY
