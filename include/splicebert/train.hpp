@@ -1,6 +1,7 @@
-// Training engine (SPEC §7): the trainable parameter store, one MLM forward/backward step, the optimiser, the
-// learning-rate schedule, MLM masking and the seeded generator whose state checkpoints carry. The pre-training loop
-// that strings these together is in pretrain.hpp; design notes and the config reference are in docs/training.md.
+// Training engine (SPEC §7): the trainable parameter store, one MLM or task-head forward/backward step, the
+// optimiser, the learning-rate schedule, MLM masking and the seeded generator whose state checkpoints carry. The
+// pre-training loop that strings these together is in pretrain.hpp, the fine-tuning loop in finetune.hpp; design
+// notes and the config references are in docs/training.md and docs/finetuning.md.
 //
 // Dimension names: B batch, T tokens (with <cls>/<eos>), C hidden, NH heads, HD head size, FF intermediate, V vocab.
 #pragma once
@@ -39,9 +40,17 @@ uint64_t derive_seed(uint64_t a, uint64_t b, uint64_t c = 0);
 // Names and shapes of every trainable tensor of the MLM model (backbone + lm_head; the decoder is tied to the word
 // embeddings and has no tensor of its own), in MultiMolecule naming.
 std::vector<std::pair<std::string, Shape>> mlm_parameter_shapes(const ModelConfig& config);
+// The task-head model of config.head (SPEC §4): the backbone, the pooler for the sequence head, and
+// <head>.transform.* (transform linear / nonlinear) and <head>.decoder.* ([n, C], bias when head.bias).
+std::vector<std::pair<std::string, Shape>> task_parameter_shapes(const ModelConfig& config);
+// task_parameter_shapes when config.head names a head, mlm_parameter_shapes otherwise.
+std::vector<std::pair<std::string, Shape>> trainable_parameter_shapes(const ModelConfig& config);
+// The MultiMolecule tensor prefix of config.head.kind: "sequence_head", "token_head" or "contact_head".
+std::string task_head_prefix(const ModelConfig& config);
 
-// Parameters and their gradients by MultiMolecule name. Built from a loaded Model (pooler and task heads, which MLM
-// training does not touch, are left out) or from tensors; every name and shape is checked against the config.
+// Parameters and their gradients by MultiMolecule name: the tensors of trainable_parameter_shapes(config), so an
+// MLM config keeps backbone + lm_head (pooler and task heads left out) and a task-head config keeps backbone +
+// pooler (sequence) + head (lm_head left out). Every name and shape is checked against the config.
 class ParameterStore {
  public:
   ParameterStore(ModelConfig config, TensorMap parameters, const std::string& source);
@@ -49,6 +58,11 @@ class ParameterStore {
   // BERT initialisation: matrices and embeddings normal(0, initializer_range) (the <pad> row of the word table 0),
   // biases 0, LayerNorm weights 1 and biases 0.
   static ParameterStore random_init(const ModelConfig& config, uint64_t seed);
+  // For fine-tuning: `config` names the head; tensors missing from `tensors` (a pre-trained checkpoint has no
+  // pooler or head) are initialised as random_init does (matrices normal(0, initializer_range), biases 0, LayerNorm
+  // 1 / 0) and their names appended to `initialised`.
+  static ParameterStore with_task_head(const ModelConfig& config, TensorMap tensors, const std::string& source,
+                                       uint64_t seed, std::vector<std::string>* initialised);
 
   const ModelConfig& config() const { return config_; }
   const TensorMap& parameters() const { return parameters_; }
@@ -82,6 +96,7 @@ struct MlmBatch {
 struct DropoutSettings {
   float hidden = 0.0f, attention = 0.0f;  // probabilities; 0 = off (evaluation, fixture test)
   uint64_t step_key = 0;                  // fresh for every optimiser step
+  float head = 0.0f;                      // task heads: on the head input (head.dropout); 0 = off
 };
 
 // Sums over labelled positions; merge() adds another micro-batch's or rank's.
@@ -93,6 +108,18 @@ struct MlmStats {
   double loss() const;               // mean cross-entropy
   double accuracy() const;           // argmax over the vocabulary == label
   double balanced_accuracy() const;  // mean recall over the nucleotides that occur as labels
+};
+
+// ---- one task-head step -----------------------------------------------------------------------------------------
+struct HeadBatch {
+  Batch batch;                          // input ids + attention mask, [B, T]
+  Tensor labels;                        // float: [B] / [B, n], [B, L] / [B, L, n], [B, L, L] / [B, L, L, n]
+  std::vector<uint64_t> sequence_keys;  // [B]: keys each row's dropout masks (needed only with dropout)
+};
+struct HeadStep {
+  Tensor logits;       // [B, n], [B, L, n] or [B, L, L, n]
+  double loss = 0;     // mean over the kept labels (NaN when none)
+  int64_t kept = 0;    // labels that counted
 };
 
 // Owns the activations and scratch of one training process; parameters and gradients live in the store.
@@ -107,9 +134,18 @@ class TrainingSession {
   // Forward only, no dropout.
   MlmStats evaluate(const MlmBatch& batch);
 
+  // Task head (the store's config.head): logits and the mean loss of config.head.problem_type over the batch
+  // (heads.hpp: head_loss); with `backward`, gradients += ∂(gradient_scale · mean loss)/∂θ.
+  HeadStep head_forward_backward(const HeadBatch& batch, const DropoutSettings& dropout, double gradient_scale);
+  HeadStep head_evaluate(const HeadBatch& batch);
+
  private:
   struct State;
   MlmStats run(const MlmBatch& batch, const DropoutSettings& dropout, double gradient_scale, bool backward);
+  HeadStep run_head(const HeadBatch& batch, const DropoutSettings& dropout, double gradient_scale, bool backward);
+  // Embeddings and encoder into the state's hidden buffer [B·T, C], and back from its d_hidden.
+  void encode(const Batch& batch, const std::vector<uint64_t>& sequence_keys, const DropoutSettings& dropout);
+  void backpropagate(const Batch& batch);
   std::unique_ptr<State> state_;
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/head_math.hpp"
 #include "splicebert/train.hpp"
 
 namespace splicebert::train::detail {
@@ -30,11 +31,14 @@ struct ModelRefs {
   ParamRef word, position, token_type;  // [V, C], [P, C], [type_vocab, C]
   NormRef embedding_norm;
   std::vector<LayerRefs> layers;
+  bool has_lm_head = false;  // the MLM tensors below are set only for an MLM store
   LinearRef head_dense;  // [C, C]
   NormRef head_norm;
   ParamRef head_bias;    // [V]
 };
 
 ModelRefs resolve_parameters(ParameterStore& store);
+// The store's pooler (sequence head) and task head (config.head) as the shared head math reads them.
+splicebert::detail::HeadParams resolve_task_head(ParameterStore& store);
 
 }  // namespace splicebert::train::detail

@@ -50,10 +50,44 @@ std::vector<std::pair<std::string, Shape>> mlm_parameter_shapes(const ModelConfi
   return shapes;
 }
 
+std::string task_head_prefix(const ModelConfig& c) {
+  switch (c.head.kind) {
+    case HeadKind::Sequence: return "sequence_head";
+    case HeadKind::Token: return "token_head";
+    case HeadKind::Contact: return "contact_head";
+    case HeadKind::None: break;
+  }
+  fail("architecture '", c.architecture, "' names no sequence, token or contact head");
+}
+
+std::vector<std::pair<std::string, Shape>> task_parameter_shapes(const ModelConfig& c) {
+  auto shapes = mlm_parameter_shapes(c);
+  std::erase_if(shapes, [](const auto& entry) { return entry.first.starts_with("lm_head."); });
+  const int64_t C = c.hidden_size, n = c.head.num_labels;
+  const std::string p = task_head_prefix(c);
+  if (c.head.kind == HeadKind::Sequence) {
+    shapes.push_back({"model.pooler.dense.weight", {C, C}});
+    shapes.push_back({"model.pooler.dense.bias", {C}});
+  }
+  if (c.head.transform != "none") {
+    shapes.push_back({p + ".transform.dense.weight", {C, C}});
+    shapes.push_back({p + ".transform.dense.bias", {C}});
+    shapes.push_back({p + ".transform.layer_norm.weight", {C}});
+    shapes.push_back({p + ".transform.layer_norm.bias", {C}});
+  }
+  shapes.push_back({p + ".decoder.weight", {n, C}});
+  if (c.head.bias) shapes.push_back({p + ".decoder.bias", {n}});
+  return shapes;
+}
+
+std::vector<std::pair<std::string, Shape>> trainable_parameter_shapes(const ModelConfig& c) {
+  return c.head.kind == HeadKind::None ? mlm_parameter_shapes(c) : task_parameter_shapes(c);
+}
+
 ParameterStore::ParameterStore(ModelConfig config, TensorMap parameters, const std::string& source)
     : config_(std::move(config)) {
   std::string missing;
-  for (auto& [name, shape] : mlm_parameter_shapes(config_)) {
+  for (auto& [name, shape] : trainable_parameter_shapes(config_)) {
     auto it = parameters.find(name);
     if (it == parameters.end()) {
       missing += (missing.empty() ? "" : ", ") + name;
@@ -65,7 +99,9 @@ ParameterStore::ParameterStore(ModelConfig config, TensorMap parameters, const s
     gradients_.emplace(name, Tensor(shape));
     parameters_.emplace(name, std::move(it->second));
   }
-  if (!missing.empty()) fail(source, ": missing tensors for MLM training: ", missing);
+  if (!missing.empty())
+    fail(source, ": missing tensors for ", config_.head.kind == HeadKind::None ? "MLM" : "task-head", " training: ",
+         missing);
 }
 
 ParameterStore ParameterStore::from_model(const Model& model) {
@@ -75,7 +111,7 @@ ParameterStore ParameterStore::from_model(const Model& model) {
 
 ParameterStore ParameterStore::random_init(const ModelConfig& config, uint64_t seed) {
   TensorMap tensors;
-  for (auto& [name, shape] : mlm_parameter_shapes(config)) {
+  for (auto& [name, shape] : trainable_parameter_shapes(config)) {
     Tensor tensor(shape);
     const bool is_norm = name.find("layer_norm") != std::string::npos;
     if (is_norm && name.ends_with(".weight")) std::fill(tensor.data.begin(), tensor.data.end(), 1.0f);
@@ -90,6 +126,18 @@ ParameterStore ParameterStore::random_init(const ModelConfig& config, uint64_t s
     tensors.emplace(name, std::move(tensor));
   }
   return ParameterStore(config, std::move(tensors), "random initialisation");
+}
+
+ParameterStore ParameterStore::with_task_head(const ModelConfig& config, TensorMap tensors, const std::string& source,
+                                             uint64_t seed, std::vector<std::string>* initialised) {
+  task_head_prefix(config);  // fails unless config names a head
+  const ParameterStore fresh = random_init(config, seed);
+  for (const auto& [name, tensor] : fresh.parameters()) {
+    if (tensors.count(name)) continue;
+    tensors.emplace(name, tensor);
+    if (initialised) initialised->push_back(name);
+  }
+  return ParameterStore(config, std::move(tensors), source);
 }
 
 Tensor& ParameterStore::parameter(const std::string& name) {

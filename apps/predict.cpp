@@ -1,0 +1,143 @@
+// splicebert predict -m FINETUNED -i IN.fa: a fine-tuned head over FASTA records (docs/finetuning.md, "Predict").
+// Token heads: per-nucleotide scores as bedGraph and called sites (score ≥ --threshold) as BED6, on genome
+// coordinates when names are bedtools-style NAME::CHROM:START-END(STRAND) (minus strand: nucleotide i sits at
+// END − 1 − i), else on the record (chrom = name, 0-based offsets). Sequence heads: scores as TSV. Contact heads:
+// logits [L, L, n] per record in an npz.
+#include <cmath>
+#include <sstream>
+
+#include "cli.hpp"
+#include "splicebert/error.hpp"
+#include "splicebert/fasta.hpp"
+#include "splicebert/genome.hpp"
+#include "splicebert/heads.hpp"
+#include "splicebert/io.hpp"
+
+namespace splicebert::cli {
+namespace {
+
+struct PredictOptions {
+  std::string model, input, output, bedgraph, bed, tsv, npz;
+  double threshold = 0.5;
+  int score_class = -1, threads = 0;  // −1: class 1 for two or more labels, else 0
+  bool quiet = false;
+};
+
+// One score per logits row of n: sigmoid for one label, sigmoid(logit of the class) for two (SB's branchpoint
+// score), softmax probability of the class for more; regression heads report the raw value.
+double row_score(const float* row, int n, int score_class, const std::string& problem) {
+  if (problem == "regression") return row[0];
+  if (n == 1) return 1.0 / (1.0 + std::exp(-row[0]));
+  if (n == 2) return 1.0 / (1.0 + std::exp(-row[score_class]));
+  double max_value = row[0], sum = 0;
+  for (int k = 1; k < n; ++k) max_value = std::max<double>(max_value, row[k]);
+  for (int k = 0; k < n; ++k) sum += std::exp(row[k] - max_value);
+  return std::exp(row[score_class] - max_value) / sum;
+}
+
+struct Outputs {
+  std::ostringstream bedgraph, bed, tsv;
+  NpzWriter npz;
+};
+
+void write_token_scores(const FastaRecord& record, const Tensor& logits, const ModelConfig& c,
+                        const PredictOptions& o, Outputs& out) {
+  const int64_t L = static_cast<int64_t>(record.sequence.size()), n = c.head.num_labels;
+  const genome::SequenceOrigin origin = genome::parse_sequence_origin(record.name, L);
+  const std::string chrom = origin.from_header ? origin.chrom : record.name;
+  const bool minus = origin.from_header && origin.strand == '-';
+  for (int64_t k = 0; k < L; ++k) {
+    const int64_t i = minus ? L - 1 - k : k;  // genome order: ascending position
+    const int64_t position = origin.from_header ? (minus ? origin.end - 1 - i : origin.start + i) : i;
+    const double score = row_score(&logits.data[i * n], static_cast<int>(n), o.score_class, c.head.problem_type);
+    out.bedgraph << chrom << '\t' << position << '\t' << position + 1 << '\t' << score << '\n';
+    if (score >= o.threshold)
+      out.bed << chrom << '\t' << position << '\t' << position + 1 << '\t' << record.name << ':' << i << '\t'
+              << static_cast<int>(std::lround(std::min(1.0, std::max(0.0, score)) * 1000)) << '\t'
+              << (origin.from_header ? origin.strand : '.') << '\n';
+  }
+}
+
+void commit_text(const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  AtomicOutput file(path, false);
+  file.stream() << text;
+  file.commit();
+}
+
+int run(const PredictOptions& o) {
+  apply_threads(o.threads);
+  auto model = Model::load(o.model);
+  const ModelConfig& c = model->config();
+  if (c.head.kind == HeadKind::None) fail(o.model, ": not a fine-tuned model (no sequence, token or contact head)");
+  PredictOptions options = o;
+  if (options.score_class < 0) options.score_class = c.head.num_labels >= 2 ? 1 : 0;
+  if (options.score_class >= std::max(1, c.head.num_labels))
+    fail("--class ", options.score_class, " is outside the head's ", c.head.num_labels, " labels");
+  const bool token = c.head.kind == HeadKind::Token, contact = c.head.kind == HeadKind::Contact;
+  // -o (default stdout) is the main output: the bedGraph of a token head, the TSV of a sequence head, the npz of a
+  // contact head; the specific options name it explicitly.
+  const std::string main_output = o.output.empty() ? "-" : o.output;
+  if (token && options.bedgraph.empty()) options.bedgraph = main_output;
+  if (c.head.kind == HeadKind::Sequence && options.tsv.empty()) options.tsv = main_output;
+  if (contact && options.npz.empty()) options.npz = o.output;
+  if (contact && options.npz.empty()) fail("a contact head writes an npz: give -o FILE.npz or --npz FILE");
+
+  Session session(model);
+  Outputs out;
+  out.bedgraph << "track type=bedGraph name=\"splicebert predict\"\n";
+  out.tsv << "name";
+  for (int k = 0; k < c.head.num_labels; ++k) out.tsv << "\tscore" << k;
+  out.tsv << '\n';
+  Progress progress{o.quiet};
+  FastaReader reader(o.input);
+  FastaRecord record;
+  int64_t records = 0;
+  while (reader.next(record)) {
+    const auto encoded = model->tokenizer().encode(record.sequence);
+    report_unknown_characters("predict", record.name, encoded.unknown, model->tokenizer(), o.quiet);
+    if (static_cast<int64_t>(encoded.ids.size()) > c.max_position_embeddings)
+      fail(o.input, ":", record.line, ": '", record.name, "' is longer than the model's ",
+           c.max_position_embeddings - 2, " nt");
+    const Batch batch = make_batch({encoded.ids}, model->tokenizer().pad_id());
+    const ForwardOutput& forward = session.forward(batch, head_forward_options(c));
+    const Tensor logits = head_logits(*model, batch, forward);
+    if (token) write_token_scores(record, logits, c, options, out);
+    else if (contact) out.npz.add(record.name, Tensor({logits.dim(1), logits.dim(2), logits.dim(3)}, logits.data));
+    else {
+      out.tsv << record.name;
+      for (int k = 0; k < c.head.num_labels; ++k)
+        out.tsv << '\t'
+                << (c.head.num_labels == 1 ? row_score(&logits.data[0], 1, 0, c.head.problem_type) : logits.data[k]);
+      out.tsv << '\n';
+    }
+    ++records;
+  }
+  commit_text(token ? options.bedgraph : "", out.bedgraph.str());
+  commit_text(token ? options.bed : "", out.bed.str());
+  commit_text(c.head.kind == HeadKind::Sequence ? options.tsv : "", out.tsv.str());
+  if (contact) out.npz.write(options.npz);
+  progress.message("predict: " + std::to_string(records) + " sequences");
+  return 0;
+}
+
+VerbRegistrar registrar("predict", "a fine-tuned head over FASTA: bedGraph / BED6 sites, sequence TSV, contact npz",
+                        [](CLI::App& app) {
+  auto o = std::make_shared<PredictOptions>();
+  add_model_option(app, o->model);
+  add_output_option(app, o->output, "main output (default stdout): token bedGraph, sequence TSV, contact npz");
+  add_input_option(app, o->input, "FASTA (names NAME::CHROM:START-END(STRAND) give genome coordinates)");
+  app.get_option("-i")->required();
+  app.add_option("--bedgraph", o->bedgraph, "token head: per-nucleotide scores (bedGraph)");
+  app.add_option("--bed", o->bed, "token head: nucleotides scoring ≥ --threshold (BED6, score = 1000·score)");
+  app.add_option("--tsv", o->tsv, "sequence head: name and scores (sigmoid for one label, else logits)");
+  app.add_option("--npz", o->npz, "contact head: logits [L, L, n] per record name");
+  app.add_option("--threshold", o->threshold, "score for a called site")->capture_default_str();
+  app.add_option("--class", o->score_class, "class whose score a token head reports (default 1, or 0 for one label)");
+  add_threads_option(app, o->threads);
+  add_quiet_option(app, o->quiet);
+  return [o] { return run(*o); };
+});
+
+}  // namespace
+}  // namespace splicebert::cli

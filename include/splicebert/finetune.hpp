@@ -1,0 +1,77 @@
+// Fine-tuning a task head on a pre-trained checkpoint (`splicebert finetune`, docs/finetuning.md): the JSON config,
+// the labelled examples, the folds, and the run (seeds × folds, early stopping, metrics, checkpoints, JSONL log).
+// Shapes: B batch, L nucleotides, n labels.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "splicebert/config.hpp"
+#include "splicebert/tensor.hpp"
+
+namespace splicebert::finetune {
+
+struct FinetuneConfig {
+  std::string model;                 // pre-trained checkpoint folder (pooler / head created when missing)
+  std::string output;                // run folder: train_log.jsonl, summary.json, seed<S>/fold<F>/best/
+  HeadConfig head;                   // kind, num_labels, problem_type ("" = infer), transform
+  std::string fasta, labels;         // FASTA + label TSV (formats in docs/finetuning.md)
+  std::string windows;               // or a labelled window shard PREFIX (`splicebert windows --*-labels`)
+  int64_t max_length = 0;            // centre crop to this many nucleotides (0 = none)
+  int folds = 10;                    // test = fold f, validation = fold f+1 (mod folds), train = the rest
+  bool cross_validation = false;     // every fold as test once (else fold 0 only)
+  std::string group_by = "none";     // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND))
+  bool stratify = true;              // sequence-level classification: balance classes across folds
+  std::vector<uint64_t> seeds = {1};
+  int epochs = 10, batch_size = 16, patience = 10;
+  int64_t max_steps = 0;             // per run; 0 = no limit (tests use a few)
+  double lr = 1e-5, weight_decay = 1e-6, dropout = 0.1;
+  std::string monitor = "auroc";     // validation metric for early stopping and checkpoint choice (higher better,
+                                     // except loss / mse)
+  bool plateau = false;              // ReduceLROnPlateau on the monitored metric
+  double plateau_factor = 0.5, plateau_min_lr = 1e-7;
+  int plateau_patience = 1;
+  int threads = 0;
+  nlohmann::json source_json;        // the config as given, copied next to every checkpoint
+
+  static FinetuneConfig from_json(const nlohmann::json& json, const std::string& source);
+  static FinetuneConfig from_file(const std::string& path);
+  // SB's recipes (SPEC §7) as a base that the config file's keys override: "splice-site" or "branchpoint".
+  static nlohmann::json preset(const std::string& name);
+};
+
+// One labelled sequence. Labels are float with −100 (or NaN for regression) for ignored entries:
+// sequence head [n] (or one class index / 0-1 value), token head [L] (per nucleotide).
+struct Example {
+  std::string name, sequence;
+  std::vector<float> labels;
+  std::string group;  // chromosome (group_by chrom) or the name
+};
+
+// FASTA + label TSV or a labelled window shard, centre-cropped to max_length (labels with it); errors name file and line.
+std::vector<Example> read_examples(const FinetuneConfig& config);
+
+// SPEC §4 "our choice": when the config gives no problem_type it is inferred once from every label (never from a
+// first batch): a value that is not an integer (or NA) → regression; otherwise one label → binary (values 0/1),
+// a sequence row of num_labels values → multilabel, else multiclass.
+std::string infer_problem_type(const std::vector<Example>& examples, const HeadConfig& head);
+
+// Fold index per example (0 … folds−1): whole groups per fold (group_by), classes spread evenly (stratify).
+std::vector<int> assign_folds(const std::vector<Example>& examples, const FinetuneConfig& config, uint64_t seed);
+
+// Metrics of one evaluation over kept entries, by the problem type (binary: auroc auprc f1 accuracy; multiclass:
+// accuracy, plus auroc / auprc of class 1 for two classes; regression: mse pearson spearman), plus "loss".
+std::map<std::string, double> evaluation_metrics(const std::string& problem_type, int num_labels,
+                                                 const std::vector<Tensor>& logits, const std::vector<Tensor>& labels);
+
+struct RunOptions {
+  bool quiet = false;
+  std::string command_line;
+};
+// Trains every (seed, fold); returns the summary (also written to <output>/summary.json).
+nlohmann::json run_finetuning(const FinetuneConfig& config, const RunOptions& options);
+
+}  // namespace splicebert::finetune

@@ -1,0 +1,35 @@
+// Task heads (SPEC §4; math and loss rules in shared/fixtures/tiny-heads/README.md): inference logits from a
+// Session's output, and the losses of the four problem types with −100 / NaN ignoring.
+// Shapes: B batch, T tokens (with <cls>/<eos>), L = T − 2 nucleotides, C hidden, n labels.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "splicebert/model.hpp"
+#include "splicebert/tensor.hpp"
+
+namespace splicebert {
+
+// The label value that marks an ignored entry (binary, multiclass, multilabel); NaN marks a missing regression target.
+constexpr float kIgnoreLabel = -100.0f;
+
+// What a head needs from Session::forward: last_hidden_state, plus the pooler for the sequence head.
+ForwardOptions head_forward_options(const ModelConfig& config);
+
+// Logits of the checkpoint's head (config.head.kind): sequence [B, n], token [B, L, n], contact [B, L, L, n].
+// `output` comes from Session::forward(batch, head_forward_options(...)); the sequence head uses its pooler_output.
+Tensor head_logits(const Model& model, const Batch& batch, const ForwardOutput& output);
+
+struct HeadLoss {
+  double loss = 0;   // mean over the kept entries; NaN when none is kept
+  int64_t kept = 0;  // |K|
+};
+
+// Loss of `problem_type` (binary | multiclass | multilabel | regression). Labels are float: class indices for
+// multiclass, 0/1 for binary and multilabel, targets for regression; shapes as in SPEC §4 (binary / regression
+// labels may drop the logits' size-1 last dimension). With `d_logits`, it is set to ∂loss/∂logits (same shape as
+// the logits; zero at ignored entries).
+HeadLoss head_loss(const std::string& problem_type, const Tensor& logits, const Tensor& labels,
+                   Tensor* d_logits = nullptr);
+
+}  // namespace splicebert

@@ -1,0 +1,115 @@
+// The fine-tuning config (docs/finetuning.md): JSON keys onto FinetuneConfig, checked, with SB's presets.
+#include <nlohmann/json.hpp>
+
+#include "splicebert/error.hpp"
+#include "splicebert/finetune.hpp"
+#include "splicebert/io.hpp"
+
+namespace splicebert::finetune {
+
+using nlohmann::json;
+
+namespace {
+
+template <typename T>
+void read(const json& j, const char* key, T& value, const std::string& source) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  try {
+    value = it->get<T>();
+  } catch (const json::exception&) {
+    fail(source, ": key '", key, "' has the wrong type (", it->dump(), ")");
+  }
+}
+
+HeadKind head_kind(const std::string& type, const std::string& source) {
+  if (type == "sequence") return HeadKind::Sequence;
+  if (type == "token" || type == "nucleotide") return HeadKind::Token;
+  if (type == "contact") return HeadKind::Contact;
+  fail(source, ": head.type '", type, "' must be sequence, token (nucleotide) or contact");
+}
+
+}  // namespace
+
+json FinetuneConfig::preset(const std::string& name) {
+  // SPEC §7, "Fine-tuning recipes from SB".
+  if (name == "splice-site")
+    return {{"head", {{"type", "sequence"}, {"num_labels", 1}, {"problem_type", "binary"}}},
+            {"max_length", 400}, {"lr", 1e-5}, {"weight_decay", 1e-6}, {"batch_size", 16},
+            {"patience", 10}, {"monitor", "auroc"}, {"stratify", true}};
+  if (name == "branchpoint")
+    return {{"head", {{"type", "token"}, {"num_labels", 2}, {"problem_type", "multiclass"}}},
+            {"max_length", 510}, {"lr", 1e-5}, {"weight_decay", 1e-6}, {"batch_size", 8},
+            {"monitor", "auprc"}, {"plateau", true}, {"plateau_factor", 0.5}, {"plateau_patience", 1},
+            {"plateau_min_lr", 1e-7}, {"group_by", "chrom"}, {"cross_validation", true}};
+  fail("--preset '", name, "' is not splice-site or branchpoint");
+}
+
+FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& source) {
+  if (!j.is_object()) fail(source, ": the fine-tuning config must be a JSON object");
+  FinetuneConfig c;
+  c.source_json = j;
+  read(j, "model", c.model, source);
+  read(j, "output", c.output, source);
+  read(j, "fasta", c.fasta, source);
+  read(j, "labels", c.labels, source);
+  read(j, "windows", c.windows, source);
+  read(j, "max_length", c.max_length, source);
+  read(j, "folds", c.folds, source);
+  read(j, "cross_validation", c.cross_validation, source);
+  read(j, "group_by", c.group_by, source);
+  read(j, "stratify", c.stratify, source);
+  if (j.contains("seed")) c.seeds = {j["seed"].get<uint64_t>()};
+  read(j, "seeds", c.seeds, source);
+  read(j, "epochs", c.epochs, source);
+  read(j, "batch_size", c.batch_size, source);
+  read(j, "patience", c.patience, source);
+  read(j, "max_steps", c.max_steps, source);
+  read(j, "lr", c.lr, source);
+  read(j, "weight_decay", c.weight_decay, source);
+  read(j, "dropout", c.dropout, source);
+  read(j, "monitor", c.monitor, source);
+  read(j, "plateau", c.plateau, source);
+  read(j, "plateau_factor", c.plateau_factor, source);
+  read(j, "plateau_patience", c.plateau_patience, source);
+  read(j, "plateau_min_lr", c.plateau_min_lr, source);
+  read(j, "threads", c.threads, source);
+
+  const json head = j.value("head", json::object());
+  std::string type = "sequence";
+  read(head, "type", type, source);
+  c.head.kind = head_kind(type, source);
+  read(head, "num_labels", c.head.num_labels, source);
+  read(head, "problem_type", c.head.problem_type, source);
+  read(head, "transform", c.head.transform, source);
+  read(head, "dropout", c.head.dropout, source);
+  if (c.head.dropout < 0 || c.head.dropout >= 1) fail(source, ": head.dropout must be in [0, 1)");
+
+  if (c.model.empty() || c.output.empty()) fail(source, ": 'model' and 'output' are required");
+  if (c.windows.empty() == (c.fasta.empty() || c.labels.empty()))
+    fail(source, ": give either 'fasta' + 'labels' or 'windows' (a labelled window shard prefix)");
+  if (!c.windows.empty() && c.head.kind != HeadKind::Token)
+    fail(source, ": window shards carry per-nucleotide labels: they need head.type token");
+  if (c.head.num_labels < 1) fail(source, ": head.num_labels must be at least 1");
+  const std::string& p = c.head.problem_type;
+  if (!p.empty() && p != "binary" && p != "multiclass" && p != "regression" && p != "multilabel")
+    fail(source, ": head.problem_type must be binary, multiclass, multilabel or regression (got '", p,
+         "'), or left out to infer it from the whole label file");
+  if (c.head.transform != "none" && c.head.transform != "linear" && c.head.transform != "nonlinear")
+    fail(source, ": head.transform must be none, linear or nonlinear");
+  if (c.folds < 3) fail(source, ": folds must be at least 3 (test, validation and training folds)");
+  if (c.group_by != "none" && c.group_by != "chrom") fail(source, ": group_by must be none or chrom");
+  if (c.seeds.empty()) fail(source, ": seeds must not be empty");
+  if (c.epochs < 1 || c.batch_size < 1 || c.patience < 1) fail(source, ": epochs, batch_size, patience must be ≥ 1");
+  if (!(c.lr > 0) || c.weight_decay < 0 || c.dropout < 0 || c.dropout >= 1)
+    fail(source, ": lr must be > 0, weight_decay ≥ 0, dropout in [0, 1)");
+  return c;
+}
+
+FinetuneConfig FinetuneConfig::from_file(const std::string& path) {
+  const json j = json::parse(read_file_text(path), nullptr, false);
+  if (j.is_discarded()) fail(path, ": not well-formed JSON");
+  return from_json(j, path);
+}
+
+}  // namespace splicebert::finetune
