@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <iostream>
 #include <map>
 
@@ -27,8 +29,13 @@ VerbRegistrar::VerbRegistrar(const char* name, const char* description, VerbSetu
 // whose cores are also busy with anything else, a spinning thread waits out whole scheduler time slices for a
 // descheduled partner: measured here, a 66-token forward went from 13 ms to 450 ms with two threads. Sleeping
 // waiters cost a few microseconds per barrier instead. So unless the user chose a policy, re-run ourselves with
-// OMP_WAIT_POLICY=passive (docs/performance.md).
-void choose_openmp_wait_policy(char** argv) {
+// OMP_WAIT_POLICY=passive (docs/performance.md). Only verbs that run the model pay for the second start-up.
+void choose_openmp_wait_policy(int argc, char** argv) {
+  static const char* const model_verbs[] = {"embed",   "fill-mask", "bench",    "bench-train", "bench-variants",
+                                            "pretrain", "finetune", "predict", "score-vcf",   "score-pairs", "ism"};
+  if (argc < 2 || std::none_of(std::begin(model_verbs), std::end(model_verbs),
+                               [&](const char* verb) { return std::strcmp(argv[1], verb) == 0; }))
+    return;
   if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
   setenv("OMP_WAIT_POLICY", "passive", 1);
   execv("/proc/self/exe", argv);  // returns only on failure: carry on with the default policy
@@ -36,7 +43,7 @@ void choose_openmp_wait_policy(char** argv) {
 
 int main(int argc, char** argv) {
   using namespace splicebert;
-  choose_openmp_wait_policy(argv);
+  choose_openmp_wait_policy(argc, argv);
   cli::set_command_line(argc, argv);
   CLI::App app{"splicebert: SpliceBERT RNA language model in C++ (embed, fill-mask, score variants, train)"};
   app.set_version_flag("--version", std::string("splicebert ") + SPLICEBERT_VERSION);
