@@ -20,13 +20,6 @@ struct ScorePairsOptions {
   bool quiet = false, no_masked_dp = false;
 };
 
-std::string number(double value) {
-  if (std::isnan(value)) return ".";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", value);
-  return text;
-}
-std::string number(const std::optional<double>& value) { return value ? number(*value) : "."; }
 
 int run(const ScorePairsOptions& o) {
   apply_threads(o.threads);
@@ -81,15 +74,15 @@ int run(const ScorePairsOptions& o) {
         continue;
       }
       const variant::SubstitutionScores& s = scores[job_of[i - begin]];
-      out << '\t' << number(s.context_kl) << '\t' << number(s.max_kl) << '\t'
-          << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << number(s.donor_kl) << '\t'
-          << number(s.acceptor_kl) << '\t' << number(s.masked_delta_p) << '\n';
+      out << '\t' << variant::format_score(s.context_kl) << '\t' << variant::format_score(s.max_kl) << '\t'
+          << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << variant::format_score(s.donor_kl) << '\t'
+          << variant::format_score(s.acceptor_kl) << '\t' << variant::format_score(s.masked_delta_p) << '\n';
     }
   }
   output.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string summary =
-      "splicebert score-pairs: " + std::to_string(pairs.size()) + " pairs in " + number(seconds) + " s:";
+      "splicebert score-pairs: " + std::to_string(pairs.size()) + " pairs in " + variant::format_score(seconds) + " s:";
   for (const auto& [name, count] : counts) summary += " " + name + " " + std::to_string(count);
   Progress{o.quiet}.message(summary);
   return 0;

@@ -39,13 +39,6 @@ std::string info_safe(std::string text) {
   return text.empty() ? "." : text;
 }
 
-std::string number(double value) {
-  if (std::isnan(value)) return ".";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", value);
-  return text;
-}
-std::string number(const std::optional<double>& value) { return value ? number(*value) : "."; }
 
 // Warnings for records with a problem in the data (not the ordinary NOT_IN_TRANSCRIPT / INDEL): the first few in
 // full, then only counted.
@@ -78,9 +71,9 @@ vcf::Annotation annotate(const vcf::Record& record, const variant::SitePlan& pla
     const variant::SubstitutionScores& s = scores[job.job];
     const int64_t genomic_offset = job.minus ? -s.max_kl_offset : s.max_kl_offset;  // report on the + strand
     a.entries.push_back(info_safe(record.alts[job.alt]) + "|" + info_safe(job.transcript->gene) + "|" +
-                        info_safe(job.transcript->name) + "|" + (job.minus ? "-" : "+") + "|" + number(s.context_kl) +
-                        "|" + number(s.max_kl) + "|" + (std::isnan(s.max_kl) ? "." : std::to_string(genomic_offset)) +
-                        "|" + number(s.donor_kl) + "|" + number(s.acceptor_kl) + "|" + number(s.masked_delta_p) + "|" +
+                        info_safe(job.transcript->name) + "|" + (job.minus ? "-" : "+") + "|" + variant::format_score(s.context_kl) +
+                        "|" + variant::format_score(s.max_kl) + "|" + (std::isnan(s.max_kl) ? "." : std::to_string(genomic_offset)) +
+                        "|" + variant::format_score(s.donor_kl) + "|" + variant::format_score(s.acceptor_kl) + "|" + variant::format_score(s.masked_delta_p) + "|" +
                         job.consequence);
     double& best = a.context_kl[job.alt];
     if (std::isnan(best) || s.context_kl > best) best = s.context_kl;
@@ -169,7 +162,7 @@ int run(const ScoreVcfOptions& o) {
   annotator.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string summary = "splicebert score-vcf: " + std::to_string(records) + " records, " +
-                        std::to_string(scored_jobs) + " allele x transcript scores in " + number(seconds) + " s (" +
+                        std::to_string(scored_jobs) + " allele x transcript scores in " + variant::format_score(seconds) + " s (" +
                         std::to_string(stats.ref_forwards) + " REF, " + std::to_string(stats.masked_forwards) +
                         " masked, " + std::to_string(stats.alt_forwards) + " ALT windows); ALT alleles:";
   for (const auto& [reason, count] : warnings.counts) summary += " " + reason + " " + std::to_string(count);

@@ -130,4 +130,8 @@ std::string pair_problem(const SequencePair& pair);
 // when exon centring leaves the variant outside the piece. The exon is taken to have both splice sites.
 std::optional<SubstitutionJob> pair_job(const SequencePair& pair, Center center, int64_t window);
 
+// A score as the VCF and TSV outputs print it: "%.6g", or "." when missing (NaN or absent).
+std::string format_score(double value);
+std::string format_score(const std::optional<double>& value);
+
 }  // namespace splicebert::variant

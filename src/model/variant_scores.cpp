@@ -2,6 +2,7 @@
 // distributions are differences of nearly equal logarithms, and float would drown them.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "splicebert/error.hpp"
 #include "splicebert/variant.hpp"
@@ -104,5 +105,14 @@ int base_index(char base) {
     default: return -1;
   }
 }
+
+std::string format_score(double value) {
+  if (std::isnan(value)) return ".";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+
+std::string format_score(const std::optional<double>& value) { return value ? format_score(*value) : "."; }
 
 }  // namespace splicebert::variant
