@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <cstdlib>
 #include <random>
 #include <sstream>
 
@@ -28,7 +29,7 @@ const std::vector<Workload> kWorkloads = {{"a", 1, 1026}, {"b", 8, 512}, {"c", 6
 struct BenchOptions {
   std::string model, workloads = "a,b,c,d", threads = "1,2", precision = "f32", row;
   int repeats = 5;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, variants = false;
 };
 
 // One row, in this process: load, warm up, time `repeats` forwards (more for short calls), print one JSON line.
@@ -78,6 +79,8 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   app.add_option("--precision", o->precision, "comma list of f32,bf16")->capture_default_str();
   app.add_option("--repeats", o->repeats, "timed runs per row after warm-up (median reported)")->capture_default_str();
   app.add_option("--row", o->row, "internal: run one row in this process")->group("");
+  app.add_flag("--variants", o->variants,
+               "also variant scoring (variants/s) and ISM (positions/s) rows, as `bench-variants` prints them");
   add_json_option(app, o->json);
   add_quiet_option(app, o->quiet);
   return [o] {
@@ -86,7 +89,18 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
     for (const auto& precision : bench::split_list(o->precision))
       for (const auto& workload : bench::split_list(o->workloads))
         for (const auto& threads : bench::split_list(o->threads)) rows.push_back({workload, precision, std::stoi(threads)});
-    return bench::run_rows({"bench", o->model, o->repeats, o->json, o->quiet}, rows);
+    int status = bench::run_rows({"bench", o->model, o->repeats, o->json, o->quiet}, rows);
+    if (o->variants) {
+      // The variant rows live in their own verb; run it once per thread count with the same model and output style.
+      const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+      for (const auto& threads : bench::split_list(o->threads)) {
+        std::string command = "'" + self + "' bench-variants -t " + threads + (o->json ? " --json" : "") +
+                              (o->quiet ? " -q" : "") + (o->model.empty() ? "" : " -m '" + o->model + "'");
+        std::fflush(stdout);
+        if (std::system(command.c_str()) != 0) status = 1;
+      }
+    }
+    return status;
   };
 });
 
