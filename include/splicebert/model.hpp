@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,6 +98,7 @@ class Model {
   ModelWeights weights_;
   std::string source_, weights_file_;
   mutable std::string weights_sha256_;
+  mutable std::once_flag weights_sha256_once_;  // sessions on several threads may ask at once
   Precision precision_ = Precision::F32;
   friend class ModelLoader;
 };

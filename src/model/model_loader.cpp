@@ -184,7 +184,9 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
 }
 
 const std::string& Model::weights_sha256() const {
-  if (weights_sha256_.empty() && !weights_file_.empty()) weights_sha256_ = sha256_file_hex(weights_file_);
+  std::call_once(weights_sha256_once_, [this] {
+    if (!weights_file_.empty()) weights_sha256_ = sha256_file_hex(weights_file_);
+  });
   return weights_sha256_;
 }
 
