@@ -47,27 +47,17 @@ bool is_transcript_type(std::string_view type) {
   return type.find("transcript") != std::string_view::npos || (type.size() >= 3 && type.ends_with("RNA"));
 }
 
-class Gff3Reader final : public AnnotationReader {
+class Gff3Reader final : public GroupedAnnotationReader {
  public:
-  Gff3Reader(std::unique_ptr<LineReader> lines, Diagnostics& diagnostics)
-      : lines_(std::move(lines)), diagnostics_(diagnostics), assembler_(lines_->path(), diagnostics) {}
-
-  bool next(TranscriptModel& transcript) override {
-    if (!loaded_) load();
-    if (position_ >= transcripts_.size()) return false;
-    transcript = std::move(transcripts_[position_++]);
-    return true;
-  }
+  using GroupedAnnotationReader::GroupedAnnotationReader;
   AnnotationFormat format() const override { return AnnotationFormat::gff3; }
-  const std::string& path() const override { return lines_->path(); }
 
  private:
   struct ParentInfo {
     std::string parent, transcript_id, gene_id;
   };
 
-  void load() {
-    loaded_ = true;
+  void load() override {
     std::string_view line;
     GffColumns columns;
     std::vector<std::string_view> parents;
@@ -124,14 +114,8 @@ class Gff3Reader final : public AnnotationReader {
     }
   }
 
-  std::unique_ptr<LineReader> lines_;
-  Diagnostics& diagnostics_;
-  TranscriptAssembler assembler_;
   std::unordered_map<std::string, ParentInfo> info_;
   std::vector<std::string_view> fields_;
-  std::vector<TranscriptModel> transcripts_;
-  size_t position_ = 0;
-  bool loaded_ = false;
 };
 
 }  // namespace

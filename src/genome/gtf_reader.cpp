@@ -43,23 +43,13 @@ bool find_gtf_attribute(std::string_view attributes, std::string_view key, std::
   return false;
 }
 
-class GtfReader final : public AnnotationReader {
+class GtfReader final : public GroupedAnnotationReader {
  public:
-  GtfReader(std::unique_ptr<LineReader> lines, Diagnostics& diagnostics)
-      : lines_(std::move(lines)), diagnostics_(diagnostics), assembler_(lines_->path(), diagnostics) {}
-
-  bool next(TranscriptModel& transcript) override {
-    if (!loaded_) load();
-    if (position_ >= transcripts_.size()) return false;
-    transcript = std::move(transcripts_[position_++]);
-    return true;
-  }
+  using GroupedAnnotationReader::GroupedAnnotationReader;
   AnnotationFormat format() const override { return AnnotationFormat::gtf; }
-  const std::string& path() const override { return lines_->path(); }
 
  private:
-  void load() {
-    loaded_ = true;
+  void load() override {
     std::string_view line, transcript_id, gene_id;
     GffColumns columns;
     while (lines_->next(line)) {
@@ -87,13 +77,7 @@ class GtfReader final : public AnnotationReader {
     transcripts_ = assembler_.finish();
   }
 
-  std::unique_ptr<LineReader> lines_;
-  Diagnostics& diagnostics_;
-  TranscriptAssembler assembler_;
   std::vector<std::string_view> fields_;
-  std::vector<TranscriptModel> transcripts_;
-  size_t position_ = 0;
-  bool loaded_ = false;
 };
 
 }  // namespace

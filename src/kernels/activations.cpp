@@ -6,19 +6,6 @@
 
 namespace splicebert::kernels {
 
-void gelu_inplace_reference(float* x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    double v = x[i];
-    x[i] = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
-  }
-}
-
-void gelu_inplace(float* x, int64_t n) {
-  constexpr float kInvSqrt2 = 0.70710678118654752440f;
-#pragma omp parallel for schedule(static) if (n > 65536)
-  for (int64_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * kInvSqrt2));
-}
-
 void layer_norm_rows_reference(const float* x, const float* residual, const float* weight, const float* bias,
                                float eps, int64_t rows, int64_t C, float* out) {
   for (int64_t r = 0; r < rows; ++r) {

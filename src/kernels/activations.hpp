@@ -1,12 +1,8 @@
-// Element-wise kernels: exact (erf) GELU, LayerNorm, softmax — each with its scalar reference beside it.
+// Element-wise kernels: LayerNorm and softmax (GELU: gelu_backward.hpp, forward and backward together) — each with its scalar reference beside it.
 #pragma once
 #include <cstdint>
 
 namespace splicebert::kernels {
-
-// 0.5·x·(1 + erf(x/√2)), in place over n values.
-void gelu_inplace(float* x, int64_t n);
-void gelu_inplace_reference(float* x, int64_t n);
 
 // Each of `rows` rows of C values: out = (x - mean) / sqrt(var + eps) · weight + bias, biased variance, computed
 // in double-free float32 with a two-pass mean/variance for accuracy. If `residual` is non-null, x + residual is

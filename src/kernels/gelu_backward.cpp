@@ -31,12 +31,12 @@ inline float normal_pdf(float x) { return kInvSqrt2Pi * fast_exp(-0.5f * x * x);
 
 }  // namespace
 
-void gelu_forward_train(const float* u, float* out, int64_t n) {
+void gelu_forward(const float* u, float* out, int64_t n) {
 #pragma omp parallel for simd schedule(static) if (n > 65536)
   for (int64_t i = 0; i < n; ++i) out[i] = u[i] * normal_cdf(u[i]);
 }
 
-void gelu_forward_train_reference(const float* u, float* out, int64_t n) {
+void gelu_forward_reference(const float* u, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const double x = u[i];
     out[i] = static_cast<float>(0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))));

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/activations.hpp"
+#include "kernels/gelu_backward.hpp"
 #include "kernels/gemm_onednn.hpp"
 #include "splicebert/error.hpp"
 
@@ -41,7 +41,7 @@ static void add_bias_and_epilogue(float* y, int64_t M, int64_t N, const float* b
 #pragma omp simd
       for (int64_t n = 0; n < N; ++n) row[n] += bias[n];
     }
-    if (epilogue == Epilogue::BiasGelu) gelu_inplace(row, N);
+    if (epilogue == Epilogue::BiasGelu) gelu_forward(row, row, N);
   }
 }
 
@@ -62,7 +62,7 @@ void linear_forward_reference(const float* x, int64_t M, const Linear& linear, f
       for (int64_t k = 0; k < K; ++k) acc += static_cast<double>(x[m * K + k]) * linear.weight.data[n * K + k];
       y[m * N + n] = static_cast<float>(acc);
     }
-    if (epilogue == Epilogue::BiasGelu) gelu_inplace_reference(y + m * N, N);
+    if (epilogue == Epilogue::BiasGelu) gelu_forward_reference(y + m * N, y + m * N, N);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "model/base_checkpoint_files.hpp"
+#include "splicebert/tokenizer_files.hpp"
 
 namespace splicebert::base_checkpoint {
 
@@ -57,38 +58,10 @@ json config_json(const BaseCheckpointSpec& spec) {
 }
 
 json tokenizer_config_json(const BaseCheckpointSpec& spec) {
-  json added = json::object();
-  for (size_t id = 0; id < kSpecialTokens.size(); ++id)
-    added[std::to_string(id)] = {{"content", kSpecialTokens[id]}, {"lstrip", false},
-                                 {"normalized", false},           {"rstrip", false},
-                                 {"single_word", false},          {"special", true}};
-  return {{"added_tokens_decoder", added},
-          {"additional_special_tokens", {"<null>"}},
-          {"bos_token", "<cls>"},
-          {"clean_up_tokenization_spaces", true},
-          {"cls_token", "<cls>"},
-          {"codon", false},
-          {"eos_token", "<eos>"},
-          {"mask_token", "<mask>"},
-          {"model_max_length", spec.max_positions},
-          {"nmers", 1},
-          {"pad_token", "<pad>"},
-          {"replace_T_with_U", true},
-          {"sep_token", "<eos>"},
-          {"tokenizer_class", "RnaTokenizer"},
-          {"unk_token", "<unk>"}};
+  return splicebert::tokenizer_config_json(vocabulary(), spec.max_positions);
 }
 
-json special_tokens_map_json() {
-  return {{"additional_special_tokens", {"<null>"}},
-          {"bos_token", "<cls>"},
-          {"cls_token", "<cls>"},
-          {"eos_token", "<eos>"},
-          {"mask_token", "<mask>"},
-          {"pad_token", "<pad>"},
-          {"sep_token", "<eos>"},
-          {"unk_token", "<unk>"}};
-}
+json special_tokens_map_json() { return splicebert::special_tokens_map_json(vocabulary()); }
 
 // nlohmann::json keeps object keys sorted and, like Python, prints the shortest round-trip form of a double
 // (1e-12, 0.1, 0.0), so an indent of 2 reproduces json.dumps(indent=2, sort_keys=True) for ASCII content.

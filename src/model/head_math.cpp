@@ -54,7 +54,7 @@ void transform_forward(const HeadParams& p, HeadActivations& s) {
     return;
   }
   kernels::linear_forward_plain(s.x.data(), R, p.transform_weight.value, p.transform_bias.value, C, C, s.u.data());
-  if (p.transform == "nonlinear") kernels::gelu_forward_train(s.u.data(), s.t.data(), R * C);
+  if (p.transform == "nonlinear") kernels::gelu_forward(s.u.data(), s.t.data(), R * C);
   else std::copy_n(s.u.data(), R * C, s.t.data());
   kernels::layer_norm_forward_train(s.t.data(), nullptr, p.norm_weight.value, p.norm_bias.value, p.eps, R, C,
                                     s.t.data(), s.xhat.data(), s.rstd.data());

@@ -24,42 +24,47 @@ bool is_original(const std::vector<std::string>& tokens) {
 
 }  // namespace
 
-void write_tokenizer_files(const std::string& dir, const std::vector<std::string>& tokens, int max_positions) {
-  std::string vocab;
-  for (size_t i = 0; i < tokens.size(); ++i) vocab += (i ? "\n" : "") + tokens[i];
-  write_text(dir + "/vocab.txt", vocab);
+json special_tokens_map_json(const std::vector<std::string>& tokens) {
+  if (is_original(tokens))
+    return {{"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}, {"pad_token", "[PAD]"},
+            {"sep_token", "[SEP]"}, {"unk_token", "[UNK]"}};
+  return {{"additional_special_tokens", {"<null>"}}, {"bos_token", "<cls>"}, {"cls_token", "<cls>"},
+          {"eos_token", "<eos>"},  {"mask_token", "<mask>"}, {"pad_token", "<pad>"},
+          {"sep_token", "<eos>"},  {"unk_token", "<unk>"}};
+}
 
-  json config, specials;
+json tokenizer_config_json(const std::vector<std::string>& tokens, int max_positions) {
+  json config = special_tokens_map_json(tokens);
   if (is_original(tokens)) {
-    specials = {{"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}, {"pad_token", "[PAD]"},
-                {"sep_token", "[SEP]"}, {"unk_token", "[UNK]"}};
-    config = specials;
     config["do_lower_case"] = false;
     config["do_basic_tokenize"] = true;
     config["tokenizer_class"] = "BertTokenizer";
     config["model_max_length"] = max_positions;
-  } else {
-    specials = {{"additional_special_tokens", {"<null>"}}, {"bos_token", "<cls>"}, {"cls_token", "<cls>"},
-                {"eos_token", "<eos>"},  {"mask_token", "<mask>"}, {"pad_token", "<pad>"},
-                {"sep_token", "<eos>"},  {"unk_token", "<unk>"}};
-    json decoder = json::object();
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      const std::string& t = tokens[i];
-      if (t.size() < 3 || t.front() != '<' || t.back() != '>') continue;
-      decoder[std::to_string(i)] = {{"content", t},         {"lstrip", false}, {"normalized", false},
-                                    {"rstrip", false},      {"single_word", false}, {"special", true}};
-    }
-    config = specials;
-    config["added_tokens_decoder"] = decoder;
-    config["clean_up_tokenization_spaces"] = true;
-    config["codon"] = false;
-    config["model_max_length"] = max_positions;
-    config["nmers"] = 1;
-    config["replace_T_with_U"] = true;
-    config["tokenizer_class"] = "RnaTokenizer";
+    return config;
   }
-  write_text(dir + "/tokenizer_config.json", config.dump(2) + "\n");
-  write_text(dir + "/special_tokens_map.json", specials.dump(2) + "\n");
+  json decoder = json::object();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& t = tokens[i];
+    if (t.size() < 3 || t.front() != '<' || t.back() != '>') continue;
+    decoder[std::to_string(i)] = {{"content", t},    {"lstrip", false},      {"normalized", false},
+                                  {"rstrip", false}, {"single_word", false}, {"special", true}};
+  }
+  config["added_tokens_decoder"] = decoder;
+  config["clean_up_tokenization_spaces"] = true;
+  config["codon"] = false;
+  config["model_max_length"] = max_positions;
+  config["nmers"] = 1;
+  config["replace_T_with_U"] = true;
+  config["tokenizer_class"] = "RnaTokenizer";
+  return config;
+}
+
+void write_tokenizer_files(const std::string& dir, const std::vector<std::string>& tokens, int max_positions) {
+  std::string vocab;
+  for (size_t i = 0; i < tokens.size(); ++i) vocab += (i ? "\n" : "") + tokens[i];
+  write_text(dir + "/vocab.txt", vocab);
+  write_text(dir + "/tokenizer_config.json", tokenizer_config_json(tokens, max_positions).dump(2) + "\n");
+  write_text(dir + "/special_tokens_map.json", special_tokens_map_json(tokens).dump(2) + "\n");
 }
 
 }  // namespace splicebert

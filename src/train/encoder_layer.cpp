@@ -50,7 +50,7 @@ void encoder_layer_forward(const LayerRefs& p, const LayerContext& ctx, LayerAct
                                     a.rstd1.data());
   // out = LN2(h1 + dropout(W2·gelu(W1·h1)))
   forward_linear(p.intermediate, a.h1.data(), rows, a.u.data());
-  kernels::gelu_forward_train(a.u.data(), s.ffn.data(), rows * FF);
+  kernels::gelu_forward(a.u.data(), s.ffn.data(), rows * FF);
   forward_linear(p.output, s.ffn.data(), rows, s.sublayer.data());
   ctx.ffn_output_dropout.apply(s.sublayer.data(), rows, C);
   kernels::layer_norm_forward_train(s.sublayer.data(), a.h1.data(), p.output_norm.weight.value,
@@ -73,7 +73,7 @@ void encoder_layer_backward(const LayerRefs& p, const LayerContext& ctx, const L
   std::memcpy(s.d_tmp.data(), s.d_h1.data(), bytes);
   ctx.ffn_output_dropout.apply(s.d_tmp.data(), rows, C);
   // W2 and GELU: the activation is recomputed from u rather than stored.
-  kernels::gelu_forward_train(a.u.data(), s.ffn.data(), rows * FF);
+  kernels::gelu_forward(a.u.data(), s.ffn.data(), rows * FF);
   backward_linear(p.output, s.ffn.data(), s.d_tmp.data(), rows, s.d_ffn.data(), false);
   kernels::gelu_backward(a.u.data(), s.d_ffn.data(), s.d_ffn.data(), rows * FF);
   backward_linear(p.intermediate, a.h1.data(), s.d_ffn.data(), rows, s.d_h1.data(), /*accumulate_dx=*/true);

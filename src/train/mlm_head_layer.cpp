@@ -66,7 +66,7 @@ MlmStats mlm_head_forward(const ModelRefs& params, const float* hidden, int64_t 
   // t = LN(gelu(dense(x))); logits = t·Eᵀ + bias
   kernels::linear_forward_plain(b.x.data(), M, params.head_dense.weight.value, params.head_dense.bias.value, C, C,
                                 b.u.data());
-  kernels::gelu_forward_train(b.u.data(), b.t.data(), M * C);
+  kernels::gelu_forward(b.u.data(), b.t.data(), M * C);
   kernels::layer_norm_forward_train(b.t.data(), nullptr, params.head_norm.weight.value, params.head_norm.bias.value,
                                     eps, M, C, b.t.data(), b.xhat.data(), b.rstd.data());
   kernels::linear_forward_plain(b.t.data(), M, params.word.value, params.head_bias.value, V, C, b.logits.data());
