@@ -55,8 +55,8 @@ TEST(TrainKernels, GeluForwardAndBackwardMatchReference) {
   const int64_t n = static_cast<int64_t>(u.size());
   auto dy = random_vector(u.size(), 7);
   std::vector<float> y(u.size()), y_ref(u.size()), du(u.size()), du_ref(u.size());
-  gelu_forward_train(u.data(), y.data(), n);
-  gelu_forward_train_reference(u.data(), y_ref.data(), n);
+  gelu_forward(u.data(), y.data(), n);
+  gelu_forward_reference(u.data(), y_ref.data(), n);
   gelu_backward(u.data(), dy.data(), du.data(), n);
   gelu_backward_reference(u.data(), dy.data(), du_ref.data(), n);
   double worst_forward = 0, worst_backward = 0;
