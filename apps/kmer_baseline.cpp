@@ -5,10 +5,10 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "mlm_report.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/genome.hpp"
 #include "splicebert/io.hpp"
@@ -25,16 +25,6 @@ struct KmerArgs {
   std::string output;
 };
 
-std::vector<std::string> split_prefixes(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const std::string& value : values) {
-    std::stringstream stream(value);
-    for (std::string item; std::getline(stream, item, ',');)
-      if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
-
 train::SequenceSource shard_source(const std::vector<std::string>& prefixes) {
   auto shards = std::make_shared<std::vector<genome::WindowShard>>();
   for (const std::string& prefix : prefixes) shards->push_back(genome::WindowShard::open(prefix));
@@ -44,22 +34,8 @@ train::SequenceSource shard_source(const std::vector<std::string>& prefixes) {
   };
 }
 
-nlohmann::ordered_json stats_json(const train::MlmStats& s) {
-  nlohmann::ordered_json j;
-  j["positions"] = s.labelled;
-  j["accuracy"] = s.accuracy();
-  j["balanced_accuracy"] = s.balanced_accuracy();
-  j["loss"] = s.loss();
-  const char* names[] = {"A", "C", "G", "U"};
-  for (size_t b = 0; b < 4; ++b) {
-    j["recall"][names[b]] = s.class_total[b] ? static_cast<double>(s.class_correct[b]) / s.class_total[b] : NAN;
-    j["count"][names[b]] = s.class_total[b];
-  }
-  return j;
-}
-
 int run(const KmerArgs& args) {
-  const auto train_prefixes = split_prefixes(args.train), test_prefixes = split_prefixes(args.test);
+  const auto train_prefixes = split_comma_lists(args.train), test_prefixes = split_comma_lists(args.test);
   if (train_prefixes.empty()) throw Error("kmer-baseline: --train needs at least one shard prefix");
   if (test_prefixes.empty()) throw Error("kmer-baseline: --test needs at least one shard prefix");
   train::KmerBaselineOptions options;
@@ -87,7 +63,7 @@ int run(const KmerArgs& args) {
     f["training_positions"] = fit.training_positions;
     f["contexts_seen"] = fit.contexts_seen;
     f["contexts_possible"] = fit.contexts_possible;
-    f["test"] = stats_json(fit.stats);
+    f["test"] = mlm_stats_json(fit.stats);
     j["fits"].push_back(f);
   }
   const auto& best = report.fits[report.best_accuracy];

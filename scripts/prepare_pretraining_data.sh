@@ -17,6 +17,7 @@
 #                         are not added: the record as given), a separate `windows` run => OUT/heldout_human.test
 #   yeast chrXV, chrXVI   `--holdout yeast:chrXV,yeast:chrXVI` in the main run => OUT/pretrain.test
 # Validation: yeast chrXIV (`--valid yeast:chrXIV`) => OUT/pretrain.valid. Everything else => OUT/pretrain.train.
+# Stage 2 (64-1024 nt windows) gets the same split in OUT/pretrain_var.{train,valid,test}.
 # Overlap check: chr22 is in no training source (chr20, chrX, yeast, augustus regions on other chromosomes: the
 # augustus hg38 region is chr16), so the human held-out set shares no genomic position with training.
 #
@@ -107,6 +108,13 @@ if [[ ! -e "$OUT/pretrain.train.index" ]]; then
     -o "$OUT/pretrain"
 fi
 
+# ---- stage-2 shards: the same sources and splits at variable length (64-1024 nt, SPEC section 7) ---------------------
+if [[ ! -e "$OUT/pretrain_var.train.index" ]]; then
+  log "windows -> $OUT/pretrain_var.{train,valid,test}"
+  "$SPLICEBERT" windows --min-length 64 --max-length 1024 "${inputs[@]}" --holdout yeast:chrXV,yeast:chrXVI \
+    --valid yeast:chrXIV -o "$OUT/pretrain_var"
+fi
+
 # ---- human held-out set: hisat2's chr22:20-21 Mb (never trained on) -----------------------------------------------
 # The whole record (not only genes: 1 Mb, 100,000 N dropped by --max-n); its own run so that nothing from it can
 # land in a training shard. The run names the record's chromosome in --holdout so that its windows go to .test.
@@ -115,4 +123,4 @@ if [[ ! -e "$OUT/heldout_human.test.index" ]]; then
   "$SPLICEBERT" windows --length "$LENGTH" -i "human=$DATA/genome/hg19-annotations-debian/22_20-21M.fa" \
     --holdout "human:22:20000001-21000000" -o "$OUT/heldout_human"
 fi
-log "done: $OUT/pretrain.{train,valid,test} and $OUT/heldout_human.test"
+log "done: $OUT/pretrain{,_var}.{train,valid,test} and $OUT/heldout_human.test"

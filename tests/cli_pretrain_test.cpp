@@ -2,10 +2,12 @@
 // at a random step (or inside a checkpoint write) that resumes to weights bit-identical to an uninterrupted run.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <random>
 
 #include "pretrain_test_helpers.hpp"
+#include "splicebert/model.hpp"
 
 namespace splicebert {
 namespace {
@@ -149,6 +151,33 @@ TEST_F(PretrainCli, ConfigErrorsNameTheKey) {
   result = run_cli("pretrain -q --config " + shell_quote(*dir / "bad.json"));
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.err.find("missing.fa"), std::string::npos) << result.err;
+
+  config["data"]["train"] = {*dir / "train.fa"};
+  config["model"]["position_init"] = "rotary";  // not an initialisation we have
+  test::write_json(*dir / "bad.json", config);
+  result = run_cli("pretrain -q --config " + shell_quote(*dir / "bad.json"));
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find("position_init"), std::string::npos) << result.err;
+}
+
+TEST_F(PretrainCli, SinusoidalPositionInitialisationStartsFromTheSinusoid) {
+  auto config = test::tiny_pretrain_config(*dir / "sinusoid", *dir / "train.fa", *dir / "valid.fa");
+  config["model"]["position_init"] = "sinusoidal";
+  config["stages"] = nlohmann::json::array({config["stages"][0]});
+  config["stages"][0]["steps"] = 1;
+  config["optimizer"]["lr"] = 1e-12;  // the table stays as initialised (to 1e-12)
+  config["optimizer"]["weight_decay"] = 0.0;
+  test::write_json(*dir / "sinusoid.json", config);
+  auto result = run_cli("pretrain -q -t 1 --config " + shell_quote(*dir / "sinusoid.json"));
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto model = Model::load(*dir / "sinusoid/final");
+  const TensorMap tensors = model->named_tensors();  // by value: keep it alive
+  const Tensor& table = tensors.at("model.embeddings.position_embeddings.weight");
+  const int64_t C = table.dim(1);
+  const double amplitude = model->config().initializer_range * std::sqrt(2.0);
+  EXPECT_NEAR(table.ptr()[0], 0.0, 1e-7);                        // sin(0)
+  EXPECT_NEAR(table.ptr()[1], amplitude, 1e-6);                  // cos(0)
+  EXPECT_NEAR(table.ptr()[2 * C], amplitude * std::sin(2.0), 1e-6);  // row 2, frequency 1
 }
 
 }  // namespace

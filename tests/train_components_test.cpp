@@ -180,5 +180,23 @@ TEST(TrainComponents, GeneratorStateResumes) {
   EXPECT_NE(Rng(1).next(), Rng(2).next());
 }
 
+TEST(TrainComponents, SinusoidalPositionsFollowTheTransformerTable) {
+  const Tokenizer tokenizer = vocabulary26();
+  ParameterStore store = ParameterStore::random_init(small_config(tokenizer.size()), 8);
+  const double std_dev = 0.05, amplitude = std_dev * std::sqrt(2.0);
+  Tensor& table = store.parameter("model.embeddings.position_embeddings.weight");
+  const int64_t rows = table.dim(0), C = table.dim(1);
+  ASSERT_GE(rows, 4);
+  const float untouched = table.ptr()[0];  // row 0 is before first_row below: kept
+  store.set_sinusoidal_positions(1, std_dev);
+  EXPECT_EQ(table.ptr()[0], untouched);
+  for (int64_t pos : {int64_t{1}, int64_t{3}, rows - 1})
+    for (int64_t i = 0; i < C; ++i) {
+      const double frequency = 1.0 / std::pow(10000.0, 2.0 * static_cast<double>(i / 2) / static_cast<double>(C));
+      const double want = amplitude * (i % 2 == 0 ? std::sin(pos * frequency) : std::cos(pos * frequency));
+      EXPECT_NEAR(table.ptr()[pos * C + i], want, 1e-6) << "row " << pos << " column " << i;
+    }
+}
+
 }  // namespace
 }  // namespace splicebert::train

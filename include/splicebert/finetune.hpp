@@ -23,7 +23,8 @@ struct FinetuneConfig {
   int64_t max_length = 0;            // centre crop to this many nucleotides (0 = none)
   int folds = 10;                    // test = fold f, validation = fold f+1 (mod folds), train = the rest
   bool cross_validation = false;     // every fold as test once (else fold 0 only)
-  std::string group_by = "none";     // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND))
+  std::string group_by = "none";     // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND)) |
+                                     // prefix (the record name up to its first '|', e.g. a gene or an intron)
   bool stratify = true;              // sequence-level classification: balance classes across folds
   std::vector<uint64_t> seeds = {1};
   int epochs = 10, batch_size = 16, patience = 10;

@@ -43,6 +43,9 @@ struct ModelShape {  // for a random initialisation
   int hidden_size = 512, num_hidden_layers = 6, num_attention_heads = 16, intermediate_size = 2048;
   int max_position_embeddings = 0;  // 0 = the first stage's (or 512)
   double layer_norm_eps = 1e-12, initializer_range = 0.02;
+  // "normal" (BERT's normal(0, initializer_range)) or "sinusoidal" (Vaswani et al.'s table scaled to the same RMS:
+  // relative offsets become linear maps of the position rows, which gets small models off the unigram plateau).
+  std::string position_init = "normal";
 };
 
 struct PretrainConfig {

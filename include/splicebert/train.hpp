@@ -80,6 +80,9 @@ class ParameterStore {
   void save_model_folder(const std::string& dir, const Tokenizer& tokenizer) const;
   // Grows the position table to `rows` (stage 2): existing rows kept, new rows normal(0, std) from `rng`.
   void grow_positions(int64_t rows, Rng& rng, double std_dev);
+  // Overwrites position rows [first_row, end) with sin/cos(pos / 10000^(2i/C)) · std_dev·√2 (RMS std_dev, like the
+  // normal initialisation it replaces).
+  void set_sinusoidal_positions(int64_t first_row, double std_dev);
 
  private:
   ModelConfig config_;

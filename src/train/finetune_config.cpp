@@ -98,7 +98,8 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   if (c.head.transform != "none" && c.head.transform != "linear" && c.head.transform != "nonlinear")
     fail(source, ": head.transform must be none, linear or nonlinear");
   if (c.folds < 3) fail(source, ": folds must be at least 3 (test, validation and training folds)");
-  if (c.group_by != "none" && c.group_by != "chrom") fail(source, ": group_by must be none or chrom");
+  if (c.group_by != "none" && c.group_by != "chrom" && c.group_by != "prefix")
+    fail(source, ": group_by must be none, chrom or prefix");
   if (c.seeds.empty()) fail(source, ": seeds must not be empty");
   if (c.epochs < 1 || c.batch_size < 1 || c.patience < 1) fail(source, ": epochs, batch_size, patience must be ≥ 1");
   if (!(c.lr > 0) || c.weight_decay < 0 || c.dropout < 0 || c.dropout >= 1)

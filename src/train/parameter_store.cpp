@@ -1,5 +1,7 @@
 // The trainable parameter store: MultiMolecule-named parameters and gradients, built from a model, from tensors or
 // from a random BERT initialisation, and saved back as an MM checkpoint folder.
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -187,6 +189,17 @@ void ParameterStore::grow_positions(int64_t rows, Rng& rng, double std_dev) {
   old = std::move(grown);
   gradient(name) = Tensor({rows, C});
   config_.max_position_embeddings = static_cast<int>(rows);
+}
+
+void ParameterStore::set_sinusoidal_positions(int64_t first_row, double std_dev) {
+  Tensor& table = parameter("model.embeddings.position_embeddings.weight");  // [positions, C]
+  const int64_t rows = table.dim(0), C = table.dim(1);
+  const double amplitude = std_dev * std::sqrt(2.0);
+  for (int64_t pos = std::max<int64_t>(first_row, 0); pos < rows; ++pos)
+    for (int64_t i = 0; i < C; ++i) {
+      const double angle = static_cast<double>(pos) / std::pow(10000.0, static_cast<double>(i - i % 2) / C);
+      table.ptr()[pos * C + i] = static_cast<float>(amplitude * (i % 2 == 0 ? std::sin(angle) : std::cos(angle)));
+    }
 }
 
 }  // namespace splicebert::train

@@ -147,6 +147,9 @@ PretrainConfig PretrainConfig::from_json(const json& j, const std::string& sourc
     m.read("max_position_embeddings", s.max_position_embeddings);
     m.read("layer_norm_eps", s.layer_norm_eps);
     m.read("initializer_range", s.initializer_range);
+    m.read("position_init", s.position_init);
+    m.check("position_init", s.position_init, s.position_init == "normal" || s.position_init == "sinusoidal",
+            "must be \"normal\" or \"sinusoidal\"");
     m.check("hidden_size", s.hidden_size, s.hidden_size > 0 && s.num_attention_heads > 0 &&
                                               s.hidden_size % s.num_attention_heads == 0,
             "must be a positive multiple of num_attention_heads");

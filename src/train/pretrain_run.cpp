@@ -206,6 +206,8 @@ class PretrainRun {
       tokenizer_.emplace(Tokenizer::from_tokens(tokens, config_.model.vocab));
       store_.emplace(ParameterStore::random_init(random_init_config(static_cast<int>(tokens.size())),
                                                  derive_seed(config_.seed, 0x1417)));
+      if (config_.model.position_init == "sinusoidal")
+        store_->set_sinusoidal_positions(0, store_->config().initializer_range);
     }
     optimizer_.emplace(config_.optimizer);
   }
@@ -307,11 +309,14 @@ class PretrainRun {
   }
 
   // Stage start: grow the position table if the stage asks for more positions (rows kept, new rows
-  // normal(0, initializer_range)); every stage starts with fresh optimiser moments and schedule.
+  // normal(0, initializer_range), or the sinusoid's rows under model.position_init = "sinusoidal"); every stage
+  // starts with fresh optimiser moments and schedule.
   void begin_stage(const StageConfig& stage) {
     if (stage.max_position_embeddings > store_->config().max_position_embeddings) {
       const int64_t before = store_->config().max_position_embeddings;
       store_->grow_positions(stage.max_position_embeddings, rng_, store_->config().initializer_range);
+      if (config_.init_from.empty() && config_.model.position_init == "sinusoidal")
+        store_->set_sinusoidal_positions(before, store_->config().initializer_range);
       message("splicebert pretrain: " + stage.name + ": position embeddings grown from " + std::to_string(before) +
               " to " + std::to_string(stage.max_position_embeddings) + " rows");
     }
