@@ -187,5 +187,43 @@ TEST_F(FinetuneCli, TokenHeadFromLabelledWindowShard) {
   EXPECT_EQ(summary["runs"][0]["test"]["count"].get<double>(), 8.0);
 }
 
+TEST_F(FinetuneCli, ResumeKeepsFinishedFoldsAndTrainsTheRest) {
+  std::mt19937 rng(9);
+  {
+    std::ofstream fasta(dir / "seqs.fa"), labels(dir / "labels.tsv");
+    for (int r = 0; r < 18; ++r) {
+      std::string s = random_sequence(rng, 28);
+      if (r % 2) s.replace(8, 2, "AG");
+      fasta << ">s" << r << "\n" << s << "\n";
+      labels << "s" << r << "\t" << r % 2 << "\n";
+    }
+    std::ofstream config(dir / "config.json");
+    config << R"({"model": ")" << dir / "model" << R"(", "output": ")" << dir / "run" << R"(", "fasta": ")"
+           << dir / "seqs.fa" << R"(", "labels": ")" << dir / "labels.tsv" << R"(",
+      "head": {"type": "sequence", "num_labels": 1}, "cross_validation": true,
+      "folds": 3, "epochs": 2, "batch_size": 4, "max_steps": 4, "lr": 1e-3, "seeds": [1, 2]})";
+  }
+  const auto full = test::run_cli("finetune -q -c " + dir / "config.json" + " -t 1");
+  ASSERT_EQ(full.status, 0) << full.err;
+  const auto reference = nlohmann::json::parse(std::ifstream(dir / "run/summary.json"));
+  ASSERT_EQ(reference["runs"].size(), 6u);
+  // As if killed during seed 2: its folds never finished, the summary was never written.
+  const std::string kept_weights = dir / "run/seed1/fold2/best/model.safetensors";
+  const auto kept_time = std::filesystem::last_write_time(kept_weights);
+  for (int fold = 0; fold < 3; ++fold) std::filesystem::remove(dir / ("run/seed2/fold" + std::to_string(fold) + "/result.json"));
+  std::filesystem::remove(dir / "run/summary.json");
+
+  const auto resumed = test::run_cli("finetune -c /dev/null --resume " + dir / "run" + " -t 1");
+  EXPECT_EQ(resumed.status, 1);  // one of the two, not both
+  const auto again = test::run_cli("finetune --resume " + dir / "run" + " -t 1");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find("seed 1 fold 2 finished before"), std::string::npos) << again.err;
+  EXPECT_EQ(again.err.find("seed 2 fold 0 finished before"), std::string::npos) << again.err;
+  EXPECT_EQ(std::filesystem::last_write_time(kept_weights), kept_time);  // not trained again
+  const auto summary = nlohmann::json::parse(std::ifstream(dir / "run/summary.json"));
+  EXPECT_EQ(summary["test"], reference["test"]);  // seeded: the retrained folds come out the same
+  EXPECT_NE(test::run_cli("finetune --resume " + dir / "nowhere").err.find("finetune_config.json"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace splicebert

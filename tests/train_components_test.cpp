@@ -2,6 +2,7 @@
 // masking proportions, the plateau schedule, AdamW state round trip and the generator's state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "splicebert/convert.hpp"
@@ -196,6 +197,69 @@ TEST(TrainComponents, SinusoidalPositionsFollowTheTransformerTable) {
       const double want = amplitude * (i % 2 == 0 ? std::sin(pos * frequency) : std::cos(pos * frequency));
       EXPECT_NEAR(table.ptr()[pos * C + i], want, 1e-6) << "row " << pos << " column " << i;
     }
+}
+
+// Layer-0 attention logits of a masked query at position i over every key position j, computed here from the
+// tables (embedding sum → LayerNorm with the initial weight 1 / bias 0 → query/key rows of head h, no biases).
+std::vector<double> local_attention_logits(ParameterStore& store, int mask_id, int64_t i, int64_t head) {
+  const ModelConfig& c = store.config();
+  const int64_t C = c.hidden_size, D = C / c.num_attention_heads, P = c.max_position_embeddings;
+  const float* pos = store.parameter("model.embeddings.position_embeddings.weight").ptr();
+  const float* word = store.parameter("model.embeddings.word_embeddings.weight").ptr();
+  const float* type = store.parameter("model.embeddings.token_type_embeddings.weight").ptr();
+  const float* wq = store.parameter("model.encoder.layer.0.attention.self.query.weight").ptr();
+  const float* wk = store.parameter("model.encoder.layer.0.attention.self.key.weight").ptr();
+  auto embed = [&](int64_t position, int token) {
+    std::vector<double> e(static_cast<size_t>(C));
+    double mean = 0, var = 0;
+    for (int64_t k = 0; k < C; ++k) mean += e[k] = pos[position * C + k] + word[token * C + k] + type[k];
+    mean /= C;
+    for (double& x : e) var += (x - mean) * (x - mean);
+    for (double& x : e) x = (x - mean) / std::sqrt(var / C + 1e-12);
+    return e;
+  };
+  auto project = [&](const float* w, const std::vector<double>& e) {
+    std::vector<double> out(static_cast<size_t>(D));
+    for (int64_t r = 0; r < D; ++r)
+      for (int64_t k = 0; k < C; ++k) out[r] += w[(head * D + r) * C + k] * e[k];
+    return out;
+  };
+  const auto q = project(wq, embed(i, mask_id));
+  std::vector<double> logits;
+  for (int64_t j = 0; j < P; ++j) {
+    const auto k = project(wk, embed(j, (j * 7) % 4 + 6));  // some nucleotide at each key
+    double dot = 0;
+    for (int64_t r = 0; r < D; ++r) dot += q[r] * k[r];
+    logits.push_back(dot / std::sqrt(static_cast<double>(D)));
+  }
+  return logits;
+}
+
+TEST(TrainComponents, LocalAttentionInitialisationLooksAtItsOffset) {
+  const Tokenizer tokenizer = vocabulary26();
+  ModelConfig config = small_config(tokenizer.size());
+  config.hidden_size = 192;  // 6 heads of 32: 16 sinusoid pairs per head, the default model's recipe
+  config.num_attention_heads = 6;
+  config.initializer_range = 0.1;
+  ParameterStore store = ParameterStore::random_init(config, 9);
+  store.set_sinusoidal_positions(0, config.initializer_range);
+  const std::vector<int> offsets = {-3, -2, -1, 1, 2, 3};
+  store.init_local_attention(offsets, 4.0);
+  for (int64_t head = 0; head < 6; ++head)
+    for (int64_t i : {int64_t{5}, int64_t{20}, int64_t{33}}) {
+      const auto logits = local_attention_logits(store, tokenizer.mask_id(), i, head);
+      const int64_t target = i + offsets[static_cast<size_t>(head)];
+      const int64_t argmax = std::max_element(logits.begin(), logits.end()) - logits.begin();
+      EXPECT_EQ(argmax, target) << "head " << head << " query " << i;
+      // The neighbours of the target trail it by a clear margin (the requested 4 logits, less the key tokens'
+      // scatter), and the far positions by far more.
+      EXPECT_GT(logits[target] - logits[target - 1], 1.0) << "head " << head << " query " << i;
+      EXPECT_GT(logits[target] - logits[target + 1], 1.0) << "head " << head << " query " << i;
+      EXPECT_GT(logits[target] - logits[target + 6], 15.0) << "head " << head << " query " << i;
+    }
+  // The position-only columns: no word or token-type signal left in them.
+  const float* word = store.parameter("model.embeddings.word_embeddings.weight").ptr();
+  for (int64_t k = 0; k < 32; ++k) EXPECT_EQ(word[tokenizer.id_of("A") * 192 + k], 0.0f);
 }
 
 }  // namespace

@@ -71,8 +71,11 @@ std::map<std::string, double> evaluation_metrics(const std::string& problem_type
 struct RunOptions {
   bool quiet = false;
   std::string command_line;
+  bool resume = false;  // reuse every (seed, fold) whose result.json exists in the output folder; train the rest
 };
-// Trains every (seed, fold); returns the summary (also written to <output>/summary.json).
+// Trains every (seed, fold); returns the summary (also written to <output>/summary.json). The config as run goes to
+// <output>/finetune_config.json first (what `finetune --resume` reads); each finished (seed, fold) writes
+// seed<S>/fold<F>/result.json last, so a killed run resumes after its last finished fold.
 nlohmann::json run_finetuning(const FinetuneConfig& config, const RunOptions& options);
 
 }  // namespace splicebert::finetune

@@ -46,6 +46,9 @@ struct ModelShape {  // for a random initialisation
   // "normal" (BERT's normal(0, initializer_range)) or "sinusoidal" (Vaswani et al.'s table scaled to the same RMS:
   // relative offsets become linear maps of the position rows, which gets small models off the unigram plateau).
   std::string position_init = "normal";
+  // Layer-0 heads that start out attending at these relative offsets (one offset per head, in head order; needs
+  // position_init "sinusoidal"): see ParameterStore::init_local_attention. Empty = none.
+  std::vector<int> local_attention_offsets;
 };
 
 struct PretrainConfig {

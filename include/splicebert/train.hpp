@@ -83,6 +83,14 @@ class ParameterStore {
   // Overwrites position rows [first_row, end) with sin/cos(pos / 10000^(2i/C)) · std_dev·√2 (RMS std_dev, like the
   // normal initialisation it replaces).
   void set_sinusoidal_positions(int64_t first_row, double std_dev);
+  // Starts layer-0 head h attending at relative offset offsets[h] (position i looks at i + offset), so that the
+  // model sees its neighbours from the first step instead of having to discover position pairs one by one (small
+  // models otherwise sit on the unigram plateau for thousands of steps). Needs sinusoidal positions. The first
+  // head_dim hidden columns (the sinusoid's highest frequencies, 16 pairs for head_dim 32) become position-only
+  // (word and token-type columns zeroed); head h's query/key rows read only those columns: key = the pairs as they
+  // are, query = each pair rotated by offset·ω, so q_i·k_j ∝ Σ_m cos((i + offset − j)·ω_m), largest at j = i + offset.
+  // Scaled so that the logit of the target offset exceeds its neighbours' by about `logit_gap`.
+  void init_local_attention(const std::vector<int>& offsets, double logit_gap = 4.0);
 
  private:
   ModelConfig config_;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <numeric>
 
 #include "splicebert/error.hpp"
@@ -73,6 +74,10 @@ std::vector<std::vector<size_t>> batches_of(const std::vector<size_t>& items, in
   for (size_t i = 0; i < items.size(); i += static_cast<size_t>(batch_size))
     out.emplace_back(items.begin() + i, items.begin() + std::min(items.size(), i + batch_size));
   return out;
+}
+
+std::string result_path(const FinetuneConfig& c, uint64_t seed, int fold) {
+  return c.output + "/seed" + std::to_string(seed) + "/fold" + std::to_string(fold) + "/result.json";
 }
 
 bool higher_is_better(const std::string& metric) { return metric != "loss" && metric != "mse"; }
@@ -177,6 +182,9 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
                  {"checkpoint", dir}, {"test", test}, {"train", train_rows.size()},
                  {"validation_size", validation_rows.size()}, {"test_size", test_rows.size()}};
   r.log.write(record);
+  AtomicOutput result(result_path(c, seed, test_fold), false);  // written last: its presence means "finished"
+  result.stream() << record.dump(2) << "\n";
+  result.commit();
   return record;
 }
 
@@ -209,17 +217,35 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
     encoded.ids.push_back(std::move(ids));
   }
   std::filesystem::create_directories(c.output);
+  if (!options.resume) {
+    AtomicOutput config_copy(c.output + "/finetune_config.json", false);
+    config_copy.stream() << c.source_json.dump(2) << "\n";
+    config_copy.commit();
+  }
+  // A resumed run keeps every record of the log (per-epoch steps restart in each run, so nothing is cut) and
+  // appends a resume record.
   train::detail::TrainingLog log(c.output + "/train_log.jsonl",
                                  {{"kind", "header"}, {"command_line", options.command_line}, {"config", c.source_json},
                                   {"examples", examples.size()}, {"threads", omp_get_max_threads()}},
-                                 -1);
+                                 options.resume ? std::numeric_limits<int64_t>::max() : -1);
   RunContext context{c, examples, encoded, *model, head_config, options, log};
   json runs = json::array();
   std::map<std::string, std::vector<double>> test_values;
   for (uint64_t seed : c.seeds) {
     const std::vector<int> folds = assign_folds(examples, c, seed);
     for (int fold = 0; fold < (c.cross_validation ? c.folds : 1); ++fold) {
-      json record = run_one(context, seed, fold, folds);
+      const std::string finished = result_path(c, seed, fold);
+      json record;
+      if (options.resume && std::filesystem::exists(finished)) {
+        record = json::parse(read_file_text(finished), nullptr, false);
+        if (record.is_discarded() || !record.contains("test") || !record["test"].is_object())
+          fail(finished, ": not a finished run's result (delete it to train that fold again)");
+        if (!options.quiet)
+          std::fprintf(stderr, "finetune: seed %llu fold %d finished before: %s\n",
+                       static_cast<unsigned long long>(seed), fold, finished.c_str());
+      } else {
+        record = run_one(context, seed, fold, folds);
+      }
       for (const auto& [name, value] : record["test"].items())
         test_values[name].push_back(value.is_number() ? value.get<double>() : NAN);
       runs.push_back(std::move(record));

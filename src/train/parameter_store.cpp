@@ -202,4 +202,85 @@ void ParameterStore::set_sinusoidal_positions(int64_t first_row, double std_dev)
     }
 }
 
+void ParameterStore::init_local_attention(const std::vector<int>& offsets, double logit_gap) {
+  if (offsets.empty()) return;
+  const int64_t C = config_.hidden_size, NH = config_.num_attention_heads, D = C / NH;
+  if (static_cast<int64_t>(offsets.size()) > NH || D % 2 != 0 || config_.num_hidden_layers < 1)
+    fail("local attention: needs at most one offset per head (", NH, "), an even head size and a layer");
+  Tensor& positions = parameter("model.embeddings.position_embeddings.weight");  // [P, C], sinusoidal
+  Tensor& words = parameter("model.embeddings.word_embeddings.weight");          // [V, C]
+  Tensor& types = parameter("model.embeddings.token_type_embeddings.weight");    // [types, C]
+  // Word and token-type rows: nothing in the position columns, and in the others zero mean and one common norm
+  // (std_dev initializer_range), so that the LayerNorm scale is the same for every token and the keys' position
+  // signal is not rescaled token by token (which would blur the offsets).
+  const double row_norm = config_.initializer_range * std::sqrt(static_cast<double>(C - D));
+  for (Tensor* table : {&words, &types})
+    for (int64_t row = 0; row < table->dim(0); ++row) {
+      float* x = table->ptr() + row * C;
+      std::fill_n(x, D, 0.0f);
+      double mean = 0, square = 0;
+      for (int64_t c = D; c < C; ++c) mean += x[c];
+      mean /= static_cast<double>(C - D);
+      for (int64_t c = D; c < C; ++c) square += (x[c] - mean) * (x[c] - mean);
+      const double scale = square > 0 ? row_norm / std::sqrt(square) : 0.0;  // the <pad> row stays 0
+      for (int64_t c = D; c < C; ++c) x[c] = static_cast<float>((x[c] - mean) * scale);
+    }
+
+  // Position rows: the first D columns keep the sinusoid; the others are shifted so that every row has mean 0 and
+  // rescaled so that every row keeps the sinusoid's norm. LayerNorm then subtracts nothing that depends on the
+  // position and divides every position by about the same scale, which keeps the offsets sharp near the start.
+  for (int64_t pos = 0; pos < positions.dim(0); ++pos) {
+    float* x = positions.ptr() + pos * C;
+    double sum = 0, head_square = 0, target_square = 0;
+    for (int64_t c = 0; c < C; ++c) sum += x[c], target_square += static_cast<double>(x[c]) * x[c];
+    for (int64_t c = 0; c < D; ++c) head_square += static_cast<double>(x[c]) * x[c];
+    const double shift = sum / static_cast<double>(C - D);
+    double tail_square = 0;
+    for (int64_t c = D; c < C; ++c) tail_square += (x[c] - shift) * (x[c] - shift);
+    const double scale = tail_square > 0 ? std::sqrt(std::max(target_square - head_square, 0.0) / tail_square) : 0.0;
+    for (int64_t c = D; c < C; ++c) x[c] = static_cast<float>((x[c] - shift) * scale);
+  }
+
+  // Post-LayerNorm scale of the position columns: (sinusoid amplitude / the embedding sum's RMS)², averaged over
+  // positions and tokens.
+  double pair_energy = 0, total = 0;
+  int64_t count = 0;
+  for (int64_t pos = 0; pos < positions.dim(0); pos += 7)
+    for (int64_t token = 0; token < words.dim(0); ++token) {
+      double mean = 0, square = 0;
+      for (int64_t c = 0; c < C; ++c) mean += positions.ptr()[pos * C + c] + words.ptr()[token * C + c] + types.ptr()[c];
+      mean /= static_cast<double>(C);
+      for (int64_t c = 0; c < C; ++c) {
+        const double x = positions.ptr()[pos * C + c] + words.ptr()[token * C + c] + types.ptr()[c] - mean;
+        square += x * x;
+      }
+      total += square / static_cast<double>(C);
+      ++count;
+    }
+  for (int64_t c = 0; c < 2; ++c) pair_energy += positions.ptr()[c] * positions.ptr()[c] + positions.ptr()[C + c] * positions.ptr()[C + c];
+  const double normalised_amplitude_sq = (pair_energy / 2) / (total / static_cast<double>(count));
+  // Σ_m [cos(0) − cos(ω_m)] over the D/2 pairs is the logit gap to the neighbouring offset before scaling.
+  double gap = 0;
+  for (int64_t m = 0; m < D / 2; ++m) gap += 1 - std::cos(1.0 / std::pow(10000.0, 2.0 * m / C));
+  const double beta = std::sqrt(logit_gap * std::sqrt(static_cast<double>(D)) / (gap * normalised_amplitude_sq));
+
+  Tensor& query = parameter("model.encoder.layer.0.attention.self.query.weight");  // [C out, C in]
+  Tensor& key = parameter("model.encoder.layer.0.attention.self.key.weight");
+  for (size_t h = 0; h < offsets.size(); ++h) {
+    const int64_t first = static_cast<int64_t>(h) * D;
+    std::fill_n(query.ptr() + first * C, D * C, 0.0f);
+    std::fill_n(key.ptr() + first * C, D * C, 0.0f);
+    for (int64_t m = 0; m < D / 2; ++m) {
+      const double theta = offsets[h] / std::pow(10000.0, 2.0 * m / C);
+      const int64_t row = first + 2 * m, column = 2 * m;  // pair m: (sin, cos) in columns 2m, 2m + 1
+      key.ptr()[row * C + column] = static_cast<float>(beta);
+      key.ptr()[(row + 1) * C + column + 1] = static_cast<float>(beta);
+      query.ptr()[row * C + column] = static_cast<float>(beta * std::cos(theta));
+      query.ptr()[row * C + column + 1] = static_cast<float>(beta * std::sin(theta));
+      query.ptr()[(row + 1) * C + column] = static_cast<float>(-beta * std::sin(theta));
+      query.ptr()[(row + 1) * C + column + 1] = static_cast<float>(beta * std::cos(theta));
+    }
+  }
+}
+
 }  // namespace splicebert::train

@@ -148,6 +148,11 @@ PretrainConfig PretrainConfig::from_json(const json& j, const std::string& sourc
     m.read("layer_norm_eps", s.layer_norm_eps);
     m.read("initializer_range", s.initializer_range);
     m.read("position_init", s.position_init);
+    m.read("local_attention_offsets", s.local_attention_offsets);
+    m.check("local_attention_offsets", s.local_attention_offsets.size(),
+            s.local_attention_offsets.size() <= static_cast<size_t>(std::max(s.num_attention_heads, 0)) &&
+                (s.local_attention_offsets.empty() || s.position_init == "sinusoidal"),
+            "needs position_init \"sinusoidal\" and at most one offset per attention head");
     m.check("position_init", s.position_init, s.position_init == "normal" || s.position_init == "sinusoidal",
             "must be \"normal\" or \"sinusoidal\"");
     m.check("hidden_size", s.hidden_size, s.hidden_size > 0 && s.num_attention_heads > 0 &&

@@ -208,6 +208,7 @@ class PretrainRun {
                                                  derive_seed(config_.seed, 0x1417)));
       if (config_.model.position_init == "sinusoidal")
         store_->set_sinusoidal_positions(0, store_->config().initializer_range);
+      store_->init_local_attention(config_.model.local_attention_offsets);
     }
     optimizer_.emplace(config_.optimizer);
   }
