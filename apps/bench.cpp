@@ -29,7 +29,7 @@ const std::vector<Workload> kWorkloads = {{"a", 1, 1026}, {"b", 8, 512}, {"c", 6
 struct BenchOptions {
   std::string model, workloads = "a,b,c,d", threads = "1,2", precision = "f32", row;
   int repeats = 5;
-  bool json = false, quiet = false, variants = false;
+  bool json = false, quiet = false, variants = false, train = false;
 };
 
 // One row, in this process: load, warm up, time `repeats` forwards (more for short calls), print one JSON line.
@@ -81,6 +81,9 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   app.add_option("--row", o->row, "internal: run one row in this process")->group("");
   app.add_flag("--variants", o->variants,
                "also variant scoring (variants/s) and ISM (positions/s) rows, as `bench-variants` prints them");
+  app.add_flag("--train", o->train,
+               "also training-step rows (b = 8x512, a2 = 2x1026; forward + backward + AdamW), as `bench-train` prints "
+               "them, at the same threads and precisions");
   add_json_option(app, o->json);
   add_quiet_option(app, o->quiet);
   return [o] {
@@ -90,9 +93,16 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
       for (const auto& workload : bench::split_list(o->workloads))
         for (const auto& threads : bench::split_list(o->threads)) rows.push_back({workload, precision, std::stoi(threads)});
     int status = bench::run_rows({"bench", o->model, o->repeats, o->json, o->quiet}, rows);
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    if (o->train) {  // the training rows live in their own verb, run once with the same options
+      std::string command = "'" + self + "' bench-train --threads " + o->threads + " --precision " + o->precision +
+                            " --repeats " + std::to_string(o->repeats) + (o->json ? " --json" : "") +
+                            (o->quiet ? " -q" : "") + (o->model.empty() ? "" : " -m '" + o->model + "'");
+      std::fflush(stdout);
+      if (std::system(command.c_str()) != 0) status = 1;
+    }
     if (o->variants) {
       // The variant rows live in their own verb; run it once per thread count with the same model and output style.
-      const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
       for (const auto& threads : bench::split_list(o->threads)) {
         std::string command = "'" + self + "' bench-variants -t " + threads + (o->json ? " --json" : "") +
                               (o->quiet ? " -q" : "") + (o->model.empty() ? "" : " -m '" + o->model + "'");

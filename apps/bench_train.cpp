@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "bench_common.hpp"
+#include "kernels/gemm_train.hpp"
 #include "cli.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/train.hpp"
@@ -28,7 +29,7 @@ struct TrainWorkload {
 const std::vector<TrainWorkload> kTrainWorkloads = {{"b", 8, 512}, {"a2", 2, 1026}};
 
 struct BenchTrainOptions {
-  std::string model, workloads = "b,a2", threads = "1,2", row;
+  std::string model, workloads = "b,a2", threads = "1,2", precisions = "f32", row;
   int repeats = 5;
   bool json = false, quiet = false;
 };
@@ -38,8 +39,9 @@ struct BenchTrainOptions {
 double step_flops(const ModelConfig& c, const TrainWorkload& w) { return 3 * bench::forward_flops(c, w.batch, w.tokens); }
 
 int run_train_row(const BenchTrainOptions& o) {
-  const auto parts = bench::split_list(o.row);  // workload,threads,precision (f32 only)
-  if (parts.size() != 3 || parts[2] != "f32") fail("--row expects WORKLOAD,THREADS,f32");
+  const auto parts = bench::split_list(o.row);  // workload,threads,precision
+  if (parts.size() != 3 || (parts[2] != "f32" && parts[2] != "bf16")) fail("--row expects WORKLOAD,THREADS,f32|bf16");
+  kernels::set_train_gemm_bf16(parts[2] == "bf16");
   auto it = std::find_if(kTrainWorkloads.begin(), kTrainWorkloads.end(),
                          [&](const TrainWorkload& w) { return w.name == parts[0]; });
   if (it == kTrainWorkloads.end()) fail("unknown training workload '", parts[0], "' (b or a2)");
@@ -80,7 +82,7 @@ int run_train_row(const BenchTrainOptions& o) {
   time_step();  // warm-up: buffers grow, pages fault in
   std::vector<double> times;
   for (int r = 0; r < std::max(1, o.repeats); ++r) times.push_back(time_step());
-  std::cout << bench::make_row(w.name, w.batch, w.tokens, threads, "f32", times, step_flops(model->config(), w)).dump()
+  std::cout << bench::make_row(w.name, w.batch, w.tokens, threads, parts[2], times, step_flops(model->config(), w)).dump()
             << std::endl;
   return 0;
 }
@@ -92,6 +94,8 @@ VerbRegistrar registrar("bench-train", "benchmark training-step throughput (MLM 
   app.add_option("--workloads", o->workloads, "comma list of b (8x512), a2 (2x1026)")->capture_default_str();
   app.add_option("--threads", o->threads, "comma list of thread counts")->capture_default_str();
   app.add_option("--repeats", o->repeats, "timed steps per row after warm-up (median reported)")->capture_default_str();
+  app.add_option("--precision", o->precisions, "comma list of f32, bf16 (mixed precision: bfloat16 GEMMs)")
+      ->capture_default_str();
   app.add_option("--row", o->row, "internal: run one row in this process")->group("");
   add_json_option(app, o->json);
   add_quiet_option(app, o->quiet);
@@ -99,7 +103,9 @@ VerbRegistrar registrar("bench-train", "benchmark training-step throughput (MLM 
     if (!o->row.empty()) return run_train_row(*o);
     std::vector<bench::RowSpec> rows;
     for (const auto& workload : bench::split_list(o->workloads))
-      for (const auto& threads : bench::split_list(o->threads)) rows.push_back({workload, "f32", std::stoi(threads)});
+      for (const auto& precision : bench::split_list(o->precisions))
+        for (const auto& threads : bench::split_list(o->threads))
+          rows.push_back({workload, precision, std::stoi(threads)});
     return bench::run_rows({"bench-train", o->model, o->repeats, o->json, o->quiet}, rows);
   };
 });

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <iostream>
 #include <random>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "kernels/column_sum.hpp"
 #include "kernels/dropout.hpp"
 #include "kernels/gelu_backward.hpp"
+#include "kernels/gemm_train.hpp"
 #include "kernels/layer_norm_backward.hpp"
 #include "kernels/linear_train.hpp"
 #include "test_util.hpp"
@@ -80,6 +82,54 @@ TEST(TrainKernels, LinearBackwardMatchesReference) {
   EXPECT_LT(max_diff(dW, dW_ref), 1e-4);
   EXPECT_LT(max_diff(db, db_ref), 1e-4);
   EXPECT_LT(max_diff(dx, dx_ref), 1e-4);
+}
+
+// bfloat16 rounding written out here: nearest, ties to even (finite values).
+double bf16_rounded(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  const uint32_t lower = bits & 0xFFFFu, upper = bits >> 16;
+  uint32_t rounded = upper + (lower > 0x8000u || (lower == 0x8000u && (upper & 1u)) ? 1u : 0u);
+  rounded <<= 16;
+  float out;
+  std::memcpy(&out, &rounded, sizeof out);
+  return out;
+}
+
+TEST(TrainKernels, Bf16GemmIsTheProductOfRoundedOperandsInEveryLayout) {
+  const int64_t M = 37, N = 29, K = 45;
+  const auto A = random_vector(static_cast<size_t>(M * K), 31), B = random_vector(static_cast<size_t>(K * N), 32);
+  const auto C0 = random_vector(static_cast<size_t>(M * N), 33);
+  for (bool transpose_a : {false, true})
+    for (bool transpose_b : {false, true})
+      for (bool accumulate : {false, true}) {
+        // Stored layouts: A as [M, K] or [K, M], B as [K, N] or [N, K], row-major.
+        auto a_at = [&](int64_t i, int64_t k) { return transpose_a ? A[k * M + i] : A[i * K + k]; };
+        auto b_at = [&](int64_t k, int64_t j) { return transpose_b ? B[j * K + k] : B[k * N + j]; };
+        std::vector<float> f32 = C0, bf16 = C0;
+        set_train_gemm_bf16(false);
+        train_gemm(transpose_a, transpose_b, M, N, K, A.data(), transpose_a ? M : K, B.data(), transpose_b ? K : N,
+                   f32.data(), N, accumulate);
+        set_train_gemm_bf16(true);
+        EXPECT_TRUE(train_gemm_bf16());
+        train_gemm(transpose_a, transpose_b, M, N, K, A.data(), transpose_a ? M : K, B.data(), transpose_b ? K : N,
+                   bf16.data(), N, accumulate);
+        set_train_gemm_bf16(false);
+        double worst_rounded = 0, worst_exact = 0;
+        for (int64_t i = 0; i < M; ++i)
+          for (int64_t j = 0; j < N; ++j) {
+            double rounded = accumulate ? C0[i * N + j] : 0.0, exact = rounded;
+            for (int64_t k = 0; k < K; ++k) {
+              rounded += bf16_rounded(a_at(i, k)) * bf16_rounded(b_at(k, j));
+              exact += static_cast<double>(a_at(i, k)) * b_at(k, j);
+            }
+            worst_rounded = std::max(worst_rounded, std::abs(bf16[i * N + j] - rounded));
+            worst_exact = std::max(worst_exact, std::abs(f32[i * N + j] - exact));
+          }
+        EXPECT_LT(worst_rounded, 1e-4) << transpose_a << transpose_b << accumulate;  // float32 accumulation only
+        EXPECT_LT(worst_exact, 1e-4) << transpose_a << transpose_b << accumulate;
+        EXPECT_GT(max_diff(bf16, f32), 1e-3) << "bf16 and f32 results should differ by the operand rounding";
+      }
 }
 
 TEST(TrainKernels, DropoutKeepsAboutOneMinusP) {

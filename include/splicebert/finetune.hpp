@@ -36,6 +36,7 @@ struct FinetuneConfig {
   double plateau_factor = 0.5, plateau_min_lr = 1e-7;
   int plateau_patience = 1;
   int threads = 0;
+  std::string precision = "f32";     // "bf16": mixed precision training GEMMs (as pretrain's "precision")
   nlohmann::json source_json;        // the config as given, copied next to every checkpoint
 
   static FinetuneConfig from_json(const nlohmann::json& json, const std::string& source);

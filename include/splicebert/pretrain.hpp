@@ -57,6 +57,7 @@ struct PretrainConfig {
   std::string output_dir;
   uint64_t seed = 0;
   int threads = 0;
+  std::string precision = "f32";  // "bf16": mixed precision (every training GEMM in bfloat16, float32 accumulation)
   std::string init_from;     // checkpoint folder; empty = random init from `model`
   ModelShape model;
   float hidden_dropout = 0.1f, attention_dropout = 0.1f;

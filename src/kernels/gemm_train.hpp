@@ -7,6 +7,12 @@
 
 namespace splicebert::kernels {
 
+// Mixed precision for training (config "precision": "bf16"): while enabled, every train_gemm rounds op(A) and op(B)
+// to bfloat16 (nearest, ties to even) and multiplies them with float32 accumulation and a float32 result; parameters,
+// gradients, optimiser state, softmax, LayerNorm and the loss stay float32. Process-wide (one run per process).
+void set_train_gemm_bf16(bool enabled);
+bool train_gemm_bf16();
+
 // C[M, N] = op(A)·op(B) (+ C when accumulate); op(X) = X or Xᵀ. Leading dimensions as stored (row-major).
 void train_gemm(bool transpose_a, bool transpose_b, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
                 const float* B, int64_t ldb, float* C, int64_t ldc, bool accumulate = false);

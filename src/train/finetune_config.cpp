@@ -58,6 +58,7 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   read(j, "folds", c.folds, source);
   read(j, "cross_validation", c.cross_validation, source);
   read(j, "group_by", c.group_by, source);
+  read(j, "precision", c.precision, source);
   read(j, "stratify", c.stratify, source);
   if (j.contains("seed")) c.seeds = {j["seed"].get<uint64_t>()};
   read(j, "seeds", c.seeds, source);
@@ -98,6 +99,7 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   if (c.head.transform != "none" && c.head.transform != "linear" && c.head.transform != "nonlinear")
     fail(source, ": head.transform must be none, linear or nonlinear");
   if (c.folds < 3) fail(source, ": folds must be at least 3 (test, validation and training folds)");
+  if (c.precision != "f32" && c.precision != "bf16") fail(source, ": precision must be f32 or bf16");
   if (c.group_by != "none" && c.group_by != "chrom" && c.group_by != "prefix")
     fail(source, ": group_by must be none, chrom or prefix");
   if (c.seeds.empty()) fail(source, ": seeds must not be empty");

@@ -135,6 +135,8 @@ PretrainConfig PretrainConfig::from_json(const json& j, const std::string& sourc
   if (c.output_dir.empty()) fail(source, ": 'output_dir' is required");
   r.read("seed", c.seed);
   r.read("threads", c.threads);
+  r.read("precision", c.precision);
+  r.check("precision", c.precision, c.precision == "f32" || c.precision == "bf16", "must be \"f32\" or \"bf16\"");
   r.read("init_from", c.init_from);
   if (r.has("model")) {
     ObjectReader m(r.raw("model"), "model", source);

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "kernels/gemm_train.hpp"
 #include "splicebert/convert.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/pretrain.hpp"
@@ -83,7 +84,9 @@ void sum_gradients(Communicator& comm, ParameterStore& store, std::vector<float>
 class PretrainRun {
  public:
   PretrainRun(const PretrainConfig& config, const PretrainOptions& options)
-      : config_(config), options_(options), comm_(Communicator::world()) {}
+      : config_(config), options_(options), comm_(Communicator::world()) {
+    kernels::set_train_gemm_bf16(config_.precision == "bf16");
+  }
 
   std::string run() {
     try {
@@ -170,7 +173,8 @@ class PretrainRun {
                    {"parameters", store_->parameter_count()}};
     if (leader()) log_ = TrainingLog((fs::path(config_.output_dir) / "train_log.jsonl").string(), header, resume_step);
     message("splicebert pretrain: " + std::to_string(store_->parameter_count()) + " parameters, " +
-            std::to_string(comm_.size()) + " rank(s) x " + std::to_string(options_.threads) + " thread(s)");
+            std::to_string(comm_.size()) + " rank(s) x " + std::to_string(options_.threads) + " thread(s), " +
+            (config_.precision == "bf16" ? "bf16 mixed precision" : "float32"));
     message("splicebert pretrain: global batch = " + std::to_string(tokens) + " tokens per micro-batch x " +
             std::to_string(comm_.size()) + " rank(s) x " + std::to_string(config_.accumulation) +
             " accumulation = " + std::to_string(tokens * comm_.size() * config_.accumulation) + " padded tokens");
