@@ -38,6 +38,8 @@ void add_precision_option(CLI::App& app, std::string& precision);       // --pre
 void add_skip_bad_option(CLI::App& app, bool& skip_bad);                // --skip-bad
 void add_max_tokens_option(CLI::App& app, int64_t& max_tokens);         // --max-tokens N (token budget per batch)
 void add_window_option(CLI::App& app, int64_t& window, const std::string& help);  // --window NT
+void add_stride_option(CLI::App& app, int64_t& stride);                 // --stride NT (windows of long records)
+void add_feature_option(CLI::App& app, std::string& feature);           // --feature transcript|gene|exon|intron
 void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--fasta FILE (reference genome)
 void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
 

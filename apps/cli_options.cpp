@@ -75,6 +75,16 @@ void add_window_option(CLI::App& app, int64_t& window, const std::string& help) 
   app.add_option("--window", window, help);
 }
 
+void add_stride_option(CLI::App& app, int64_t& stride) {
+  app.add_option("--stride", stride, "window stride for long records (default: window - 128)");
+}
+
+void add_feature_option(CLI::App& app, std::string& feature) {
+  app.add_option("--feature", feature, "which sequences of the annotation")
+      ->check(CLI::IsMember({"transcript", "gene", "exon", "intron"}))
+      ->capture_default_str();
+}
+
 void add_fasta_option(CLI::App& app, std::string& fasta) {
   app.add_option("-f,--fasta", fasta, "reference FASTA, plain or bgzip (.fai/.gzi used when present)");
 }

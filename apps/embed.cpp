@@ -71,8 +71,8 @@ VerbRegistrar registrar("embed", "write embeddings (hidden states, pooled vector
   app.add_flag("--attentions", o->attentions, "attention maps [layers, NH, T, T]");
   app.add_flag("--logits", o->logits, "MLM logits per nucleotide");
   app.add_flag("--keep-special", o->keep_special, "keep the <cls>/<eos> rows (T rows instead of L)");
-  app.add_option("--window", o->window, "nucleotides per window for long records (default: the model's maximum)");
-  app.add_option("--stride", o->stride, "window stride (default: window - 128)");
+  add_window_option(app, o->window, "nucleotides per window for long records (default: the model's maximum)");
+  add_stride_option(app, o->stride);
   app.add_option("--max-tokens", o->max_tokens, "token budget per batch")->capture_default_str();
   return [o] {
     apply_threads(o->threads);

@@ -73,16 +73,11 @@ cli::VerbRegistrar registrar(
     "extract", "sequences of transcripts (pre-mRNA), genes, exons, introns or spliced mRNA from FASTA + annotation",
     [](CLI::App& app) {
       auto args = std::make_shared<ExtractArguments>();
-      app.add_option("-f,--fasta", args->fasta, "reference FASTA, plain or bgzip (.fai/.gzi used when present)")
-          ->required();
-      app.add_option("-a,--annotation", args->annotation, "GTF, GFF3, BED6 or BED12 (may be gzipped; - = stdin)")
-          ->required();
-      app.add_option("--format", args->format, "annotation format")
-          ->check(CLI::IsMember({"auto", "gtf", "gff3", "gff", "bed"}))
-          ->capture_default_str();
-      app.add_option("--feature", args->feature, "what to extract")
-          ->check(CLI::IsMember({"transcript", "gene", "exon", "intron"}))
-          ->capture_default_str();
+      cli::add_fasta_option(app, args->fasta);
+      app.get_option("-f")->required();
+      cli::add_annotation_option(app, args->annotation, args->format);
+      app.get_option("-a")->required();
+      cli::add_feature_option(app, args->feature);
       app.add_flag("--split", args->split, "spliced mRNA: join the exons / BED12 blocks (= bedtools -split)");
       app.add_flag("--upper", args->upper, "upper-case the output (drop soft-masking)");
       app.add_option("-r,--region", args->regions, "only features overlapping CHROM[:BEG-END] (1-based; repeatable)");

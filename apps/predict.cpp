@@ -1,10 +1,16 @@
-// splicebert predict -m FINETUNED -i IN.fa: a fine-tuned head over FASTA records (docs/finetuning.md, "Predict").
-// Token heads: per-nucleotide scores as bedGraph and called sites (score ≥ --threshold) as BED6, on genome
-// coordinates when names are bedtools-style NAME::CHROM:START-END(STRAND) (minus strand: nucleotide i sits at
-// END − 1 − i), else on the record (chrom = name, 0-based offsets). Sequence heads: scores as TSV. Contact heads:
-// logits [L, L, n] per record in an npz.
+// splicebert predict -m FINETUNED (-i IN.fa | -f GENOME -a REGIONS): a fine-tuned head over FASTA records or over
+// genomic regions (docs/finetuning.md, "Predict"). Token heads: per-nucleotide scores as bedGraph and called sites
+// (score ≥ --threshold) as BED6, on genome coordinates when names are bedtools-style NAME::CHROM:START-END(STRAND)
+// (minus strand: nucleotide i sits at END − 1 − i), else on the record (chrom = name, 0-based offsets); records
+// longer than the model are windowed and stitched. Sequence heads: scores as TSV. Contact heads: logits [L, L, n]
+// per record in an npz.
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "splicebert/error.hpp"
@@ -18,9 +24,37 @@ namespace {
 
 struct PredictOptions {
   std::string model, input, output, bedgraph, bed, tsv, npz;
+  std::string fasta, annotation, format = "auto", feature = "transcript";  // genome mode: -f + -a
   double threshold = 0.5;
   int score_class = -1, threads = 0;  // −1: class 1 for two or more labels, else 0
-  bool quiet = false;
+  int64_t window = 0, stride = 0, max_tokens = 16384;
+  bool quiet = false, skip_bad = false;
+};
+
+// Genome mode: the annotation's features extracted strand-aware (as `splicebert extract`, bedtools-style names) into
+// a private temporary FASTA, removed when the run ends.
+struct ExtractedRegions {
+  std::filesystem::path folder, fasta;
+  ExtractedRegions(const PredictOptions& o) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "splicebert-predict-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) fail("cannot create a temporary folder for the extracted regions");
+    folder = pattern;
+    fasta = folder / "regions.fa";
+    genome::Diagnostics diagnostics(o.skip_bad, o.quiet);
+    genome::Reference reference(o.fasta);
+    auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
+    genome::ExtractOptions options;
+    options.feature = genome::parse_feature_kind(o.feature);
+    options.upper = true;
+    genome::extract_sequences(reference, *annotation, options, fasta.string(), diagnostics);
+    diagnostics.summary("predict");
+  }
+  ~ExtractedRegions() {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder, ignored);
+  }
+  ExtractedRegions(const ExtractedRegions&) = delete;
+  ExtractedRegions& operator=(const ExtractedRegions&) = delete;
 };
 
 // One score per logits row of n: sigmoid for one label, sigmoid(logit of the class) for two (SB's branchpoint
@@ -83,27 +117,47 @@ int run(const PredictOptions& o) {
   if (contact && options.npz.empty()) options.npz = o.output;
   if (contact && options.npz.empty()) fail("a contact head writes an npz: give -o FILE.npz or --npz FILE");
 
+  if (o.input.empty() == o.fasta.empty()) fail("predict: give either -i FASTA or -f GENOME with -a REGIONS");
+  if (!o.fasta.empty() && o.annotation.empty()) fail("predict: -f GENOME needs -a REGIONS (BED, GTF or GFF3)");
+  std::unique_ptr<ExtractedRegions> regions;
+  if (!o.fasta.empty()) regions = std::make_unique<ExtractedRegions>(o);
+  const std::string input = regions ? regions->fasta.string() : o.input;
+
   Session session(model);
   Outputs out;
+  // Provenance first in every output: '#' lines in the text files, an __provenance__ entry in the npz.
+  const auto meta = provenance(model.get());
+  for (const auto& [key, value] : meta)
+    for (std::ostringstream* text : {&out.bedgraph, &out.bed, &out.tsv}) *text << "# " << key << ": " << value << '\n';
+  out.npz.add_text("__provenance__", nlohmann::json(meta).dump());
   out.bedgraph << "track type=bedGraph name=\"splicebert predict\"\n";
   out.tsv << "name";
   for (int k = 0; k < c.head.num_labels; ++k) out.tsv << "\tscore" << k;
   out.tsv << '\n';
   Progress progress{o.quiet};
-  FastaReader reader(o.input);
+  FastaReader reader(input);
   FastaRecord record;
-  int64_t records = 0;
+  int64_t records = 0, nucleotides = 0;
   while (reader.next(record)) {
-    const auto encoded = model->tokenizer().encode(record.sequence);
+    const auto encoded = model->tokenizer().encode(record.sequence, /*add_special=*/false);
     report_unknown_characters("predict", record.name, encoded.unknown, model->tokenizer(), o.quiet);
-    if (static_cast<int64_t>(encoded.ids.size()) > c.max_position_embeddings)
-      fail(o.input, ":", record.line, ": '", record.name, "' is longer than the model's ",
-           c.max_position_embeddings - 2, " nt");
-    const Batch batch = make_batch({encoded.ids}, model->tokenizer().pad_id());
+    ++records;
+    nucleotides += static_cast<int64_t>(encoded.ids.size());
+    if (token) {  // any length: windows stitched back
+      write_token_scores(record, windowed_token_logits(session, encoded.ids, o.window, o.stride, o.max_tokens), c,
+                         options, out);
+      continue;
+    }
+    if (static_cast<int64_t>(encoded.ids.size()) + 2 > c.max_position_embeddings)
+      fail(input, ":", record.line, ": '", record.name, "' is longer than the model's ",
+           c.max_position_embeddings - 2, " nt (a ", contact ? "contact" : "sequence", " head scores one window)");
+    std::vector<int32_t> ids{model->tokenizer().cls_id()};
+    ids.insert(ids.end(), encoded.ids.begin(), encoded.ids.end());
+    ids.push_back(model->tokenizer().eos_id());
+    const Batch batch = make_batch({ids}, model->tokenizer().pad_id());
     const ForwardOutput& forward = session.forward(batch, head_forward_options(c));
     const Tensor logits = head_logits(*model, batch, forward);
-    if (token) write_token_scores(record, logits, c, options, out);
-    else if (contact) out.npz.add(record.name, Tensor({logits.dim(1), logits.dim(2), logits.dim(3)}, logits.data));
+    if (contact) out.npz.add(record.name, Tensor({logits.dim(1), logits.dim(2), logits.dim(3)}, logits.data));
     else {
       out.tsv << record.name;
       for (int k = 0; k < c.head.num_labels; ++k)
@@ -111,23 +165,31 @@ int run(const PredictOptions& o) {
                 << (c.head.num_labels == 1 ? row_score(&logits.data[0], 1, 0, c.head.problem_type) : logits.data[k]);
       out.tsv << '\n';
     }
-    ++records;
   }
+  if (records == 0) fail(input, ": no sequences");
   commit_text(token ? options.bedgraph : "", out.bedgraph.str());
   commit_text(token ? options.bed : "", out.bed.str());
   commit_text(c.head.kind == HeadKind::Sequence ? options.tsv : "", out.tsv.str());
   if (contact) out.npz.write(options.npz);
-  progress.message("predict: " + std::to_string(records) + " sequences");
+  progress.message("predict: " + std::to_string(records) + " sequences, " + std::to_string(nucleotides) + " nt");
   return 0;
 }
 
-VerbRegistrar registrar("predict", "a fine-tuned head over FASTA: bedGraph / BED6 sites, sequence TSV, contact npz",
+VerbRegistrar registrar("predict",
+                        "a fine-tuned head over FASTA or genomic regions: bedGraph / BED6 sites, sequence TSV, contact npz",
                         [](CLI::App& app) {
   auto o = std::make_shared<PredictOptions>();
   add_model_option(app, o->model);
   add_output_option(app, o->output, "main output (default stdout): token bedGraph, sequence TSV, contact npz");
   add_input_option(app, o->input, "FASTA (names NAME::CHROM:START-END(STRAND) give genome coordinates)");
-  app.get_option("-i")->required();
+  add_fasta_option(app, o->fasta);
+  add_annotation_option(app, o->annotation, o->format);
+  app.get_option("-a")->description("with -f: the regions to score (BED6 with strand, BED12, GTF or GFF3)");
+  add_feature_option(app, o->feature);
+  add_window_option(app, o->window, "token head: nucleotides per window for long records (default: the model's maximum)");
+  add_stride_option(app, o->stride);
+  add_max_tokens_option(app, o->max_tokens);
+  add_skip_bad_option(app, o->skip_bad);
   app.add_option("--bedgraph", o->bedgraph, "token head: per-nucleotide scores (bedGraph)");
   app.add_option("--bed", o->bed, "token head: nucleotides scoring ≥ --threshold (BED6, score = 1000·score)");
   app.add_option("--tsv", o->tsv, "sequence head: name and scores (sigmoid for one label, else logits)");

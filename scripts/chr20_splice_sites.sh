@@ -10,8 +10,9 @@
 #   defaults: EPOCHS 30, LR 1e-4, SEEDS "1, 2, 3", WINDOW 200, MAX_POSITIVES 3000 (per task; 0 = all ~4,800)
 #   e.g. scripts/chr20_splice_sites.sh build/splicebert models/default /tmp/chr20 30 1e-4 "1, 2, 3"
 # Environment: THREADS (default 2), PWM_FLANKS (default 5,10,20,40,100), MAX_STEPS (cap on optimiser steps per run,
-#   smoke tests), GROUP_BY (default prefix), CHR20_FASTA (default build-data/pretrain/fasta/20.fa.gz, else
-#   vt-examples' /usr/share/doc/vt/examples/ref/20.fa.gz), SPLICEBERT_DATA (default ../shared/data).
+#   smoke tests), EXTRA_CONFIG (more finetune keys, a JSON object's members, e.g. '"plateau": true'),
+#   GROUP_BY (default prefix), CHR20_FASTA (default build-data/pretrain/fasta/20.fa.gz, else vt-examples'
+#   /usr/share/doc/vt/examples/ref/20.fa.gz), SPLICEBERT_DATA (default ../shared/data).
 set -euo pipefail
 bin=$1 model=$2 out=$3 epochs=${4:-30} lr=${5:-1e-4} seeds=${6:-"1, 2, 3"} window=${7:-200} max_pos=${8:-3000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,7 @@ fasta=${CHR20_FASTA:-$here/../build-data/pretrain/fasta/20.fa.gz}
 [[ -e "$fasta" ]] || fasta=/usr/share/doc/vt/examples/ref/20.fa.gz
 extra=""
 [[ -n "${MAX_STEPS:-}" ]] && extra=", \"max_steps\": $MAX_STEPS"
+[[ -n "${EXTRA_CONFIG:-}" ]] && extra="$extra, $EXTRA_CONFIG"
 mkdir -p "$out"
 python3 "$here/chr20_splice_prepare.py" "$out" --fasta "$fasta" --window "$window" --max-positives "$max_pos"
 for task in donor acceptor; do

@@ -6,6 +6,7 @@
 #
 #   scripts/prepare_pretraining_data.sh [OUT]          (default OUT = build-data/pretrain)
 #   env: SPLICEBERT=path/to/splicebert  DATA=../shared/data  LENGTH=510  INSTALL=1 (0: never call apt-get)
+#        ALLOW_MISSING=0 (1: skip a source whose package cannot be installed instead of stopping)
 #
 # Sources (pre-mRNA = `splicebert extract --feature transcript --upper`, strand-aware, introns included):
 #   human chr20   vt-examples  /usr/share/doc/vt/examples/ref/20.fa.gz          + DATA/genome/hg19-annotations-debian/derived/refseq.hg19.20.genes.bed6
@@ -41,13 +42,19 @@ fi
 mkdir -p "$OUT/fasta"
 log() { echo "[prepare_pretraining_data] $*" >&2; }
 
-need_package() {  # need_package PACKAGE FILE: install PACKAGE unless FILE exists
+# need_package PACKAGE FILE: install PACKAGE unless FILE exists. A source that cannot be had stops the script
+# (a training set silently missing a genome is worse than an error), unless ALLOW_MISSING=1 skips it.
+need_package() {
   [[ -e "$2" ]] && return 0
-  [[ "$INSTALL" == 1 ]] || { log "missing $2 (package $1) and INSTALL=0"; return 1; }
-  log "apt-get install $1"
-  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq "$1"
-  else sudo apt-get update -qq && sudo apt-get install -y -qq "$1"; fi
-  [[ -e "$2" ]]
+  if [[ "$INSTALL" == 1 ]]; then
+    log "apt-get install $1"
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+    { $sudo apt-get update -qq && $sudo apt-get install -y -qq "$1"; } || log "apt-get install $1 failed"
+  fi
+  [[ -e "$2" ]] && return 0
+  if [[ "${ALLOW_MISSING:-0}" == 1 ]]; then log "missing $2 (package $1): source skipped (ALLOW_MISSING=1)"; return 1; fi
+  log "error: missing $2 (package $1); install it, or set ALLOW_MISSING=1 to build shards without this source"
+  exit 1
 }
 
 extract() {  # extract NAME FASTA ANNOTATION [extra extract options]: pre-mRNA of every transcript, once

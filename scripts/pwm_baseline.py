@@ -16,7 +16,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import average_precision  # noqa: E402
+from baseline_metrics import auroc, average_precision  # noqa: E402
 
 
 def read_fasta(path):
@@ -29,23 +29,6 @@ def read_fasta(path):
         elif name:
             records[name] += line.upper()
     return records
-
-
-def auroc(scores, labels):
-    order = sorted(range(len(scores)), key=lambda i: scores[i])
-    ranks = [0.0] * len(scores)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    positives = sum(labels)
-    negatives = len(labels) - positives
-    rank_sum = sum(r for r, y in zip(ranks, labels) if y == 1)
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 sequences = read_fasta(sys.argv[1])

@@ -1,10 +1,12 @@
 // `finetune` and `predict` end to end on a tiny random model (a few steps, -t 1): a sequence head from FASTA + TSV
 // labels with stratified folds, and a token head (branchpoint preset) with per-nucleotide labels and folds grouped by
-// chromosome, then predictions as TSV, bedGraph and BED6 on genome coordinates.
+// chromosome, then predictions as TSV, bedGraph and BED6 on genome coordinates; a given split ("split") and its
+// errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -18,6 +20,34 @@ std::vector<std::string> lines_of(const std::string& path) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// The lines of a predict output after its '#' provenance lines, which must name the tool and the model checksum.
+std::vector<std::string> data_lines_of(const std::string& path) {
+  std::vector<std::string> lines = lines_of(path), data;
+  bool tool = false, checksum = false;
+  for (const auto& line : lines) {
+    if (line.starts_with("# ")) {
+      tool = tool || line.starts_with("# tool: splicebert ");
+      checksum = checksum || line.starts_with("# model_sha256: ");
+    } else {
+      data.push_back(line);
+    }
+  }
+  EXPECT_TRUE(tool && checksum) << path << ": no provenance lines";
+  return data;
+}
+
+std::map<std::string, std::string> bedgraph_scores(const std::string& path) {  // "chrom:start" -> score text
+  std::map<std::string, std::string> scores;
+  for (const auto& line : data_lines_of(path)) {
+    if (line.starts_with("track")) continue;
+    std::istringstream fields(line);
+    std::string chrom, start, end, score;
+    fields >> chrom >> start >> end >> score;
+    scores[chrom + ":" + start] = score;
+  }
+  return scores;
 }
 
 std::string random_sequence(std::mt19937& rng, int length) {
@@ -74,7 +104,7 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
   const auto predicted = test::run_cli("predict -m " + best + " -i " + dir / "seqs.fa" + " --tsv " +
                                        dir / "scores.tsv" + " -t 1 -q");
   ASSERT_EQ(predicted.status, 0) << predicted.err;
-  const auto rows = lines_of(dir / "scores.tsv");
+  const auto rows = data_lines_of(dir / "scores.tsv");
   ASSERT_EQ(rows.size(), 25u);
   EXPECT_EQ(rows[0], "name\tscore0");
   const double score = std::stod(rows[1].substr(rows[1].find('\t') + 1));
@@ -84,8 +114,15 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
   const auto to_stdout = test::run_cli("predict -m " + best + " -i " + dir / "seqs.fa" + " -t 1 -q");
   ASSERT_EQ(to_stdout.status, 0) << to_stdout.err;
   std::string file_text;
-  for (const auto& row : rows) file_text += row + "\n";
-  EXPECT_EQ(to_stdout.out, file_text);
+  for (const auto& row : lines_of(dir / "scores.tsv")) file_text += row + "\n";
+  const auto without_command = [](const std::string& text) {  // the command lines differ (--tsv FILE)
+    std::string kept;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+      if (!line.starts_with("# command: ")) kept += line + "\n";
+    return kept;
+  };
+  EXPECT_EQ(without_command(to_stdout.out), without_command(file_text));
 }
 
 TEST_F(FinetuneCli, TokenHeadWithPresetGroupedFoldsAndGenomeCoordinates) {
@@ -120,15 +157,70 @@ TEST_F(FinetuneCli, TokenHeadWithPresetGroupedFoldsAndGenomeCoordinates) {
                                        dir / "scores.bedGraph" + " --bed " + dir / "sites.bed" +
                                        " --threshold 0 -t 1 -q");
   ASSERT_EQ(predicted.status, 0) << predicted.err;
-  const auto graph = lines_of(dir / "scores.bedGraph");
+  const auto graph = data_lines_of(dir / "scores.bedGraph");
   ASSERT_EQ(graph.size(), 1u + 12u * 40u);
   EXPECT_EQ(graph[1].substr(0, graph[1].find('\t', 5)), "chr1\t0");  // w0, + strand, first nucleotide
   // w1 is on the minus strand at chr2:1000-1040: genome order starts at 1000 (its last nucleotide).
   EXPECT_EQ(graph[41].substr(0, 15), "chr2\t1000\t1001\t");
-  const auto sites = lines_of(dir / "sites.bed");
+  const auto sites = data_lines_of(dir / "sites.bed");
   ASSERT_EQ(sites.size(), 12u * 40u);  // threshold 0 calls every nucleotide
   EXPECT_EQ(sites[40].substr(0, 20), "chr2\t1000\t1001\tw1::c");
   EXPECT_EQ(sites[40].back(), '-');
+}
+
+TEST_F(FinetuneCli, TokenHeadPredictsLongRecordsAndGenomicRegions) {
+  // A token-head checkpoint of the tiny model (128 nt at most), then a 300-nt + strand and a 60-nt − strand region.
+  std::mt19937 rng(21);
+  {
+    std::ofstream fasta(dir / "train.fa"), labels(dir / "labels.tsv");
+    for (int r = 0; r < 9; ++r) {
+      fasta << ">t" << r << "\n" << random_sequence(rng, 50) << "\n";
+      labels << "t" << r << "\t" << std::string(20, '0') << '1' << std::string(29, '0') << "\n";
+    }
+    std::ofstream config(dir / "config.json");
+    config << R"({"model": ")" << dir / "model" << R"(", "output": ")" << dir / "run" << R"(", "fasta": ")"
+           << dir / "train.fa" << R"(", "labels": ")" << dir / "labels.tsv" << R"(",
+      "head": {"type": "token", "num_labels": 1}, "folds": 3, "epochs": 1, "max_steps": 2, "lr": 1e-2})";
+    std::ofstream genome(dir / "genome.fa");
+    genome << ">chrA\n" << random_sequence(rng, 1000) << "\n";
+    std::ofstream(dir / "regions.bed") << "chrA\t100\t400\tlong\t0\t+\nchrA\t500\t560\tshort\t0\t-\n";
+  }
+  ASSERT_EQ(test::run_cli("finetune -c " + dir / "config.json" + " -t 1 -q").status, 0);
+  const std::string best = dir / "run/seed1/fold0/best";
+  const auto genome_run = test::run_cli("predict -m " + best + " -f " + dir / "genome.fa" + " -a " +
+                                        dir / "regions.bed" + " -o " + dir / "regions.bedGraph" + " -t 1 -q");
+  ASSERT_EQ(genome_run.status, 0) << genome_run.err;
+  const auto scores = bedgraph_scores(dir / "regions.bedGraph");
+  ASSERT_EQ(scores.size(), 360u);  // one score per nucleotide of both regions, on genome coordinates
+  EXPECT_TRUE(scores.count("chrA:100") && scores.count("chrA:399") && scores.count("chrA:500") &&
+              scores.count("chrA:559"));
+
+  // The 300-nt region runs as windows of 128 nt every 64 nt (0, 64, 128, 172): nucleotides 0-95 come from the first
+  // window and 236-299 from the last, so they equal direct runs of those 128 nt (the same tokens, one window each).
+  const auto extract = test::run_cli("extract -f " + dir / "genome.fa" + " -a " + dir / "regions.bed" + " --upper");
+  ASSERT_EQ(extract.status, 0) << extract.err;
+  const std::string long_sequence = extract.out.substr(extract.out.find('\n') + 1, 300);
+  std::ofstream(dir / "pieces.fa") << ">first::chrA:100-228(+)\n" << long_sequence.substr(0, 128) << "\n"
+                                   << ">last::chrA:272-400(+)\n" << long_sequence.substr(172) << "\n";
+  const auto pieces = test::run_cli("predict -m " + best + " -i " + dir / "pieces.fa" + " -o " +
+                                    dir / "pieces.bedGraph" + " -t 1 -q");
+  ASSERT_EQ(pieces.status, 0) << pieces.err;
+  const auto direct = bedgraph_scores(dir / "pieces.bedGraph");
+  const auto at = [](const std::map<std::string, std::string>& m, int i) { return m.at("chrA:" + std::to_string(100 + i)); };
+  for (int i = 0; i < 96; ++i) EXPECT_EQ(at(scores, i), at(direct, i)) << i;
+  for (int i = 236; i < 300; ++i) EXPECT_EQ(at(scores, i), at(direct, i)) << i;
+  // Nucleotides 96-127 are owned by the window at 64 nt, which sees other context than the 128 nt run alone.
+  int differing = 0;
+  for (int i = 96; i < 128; ++i)
+    differing += at(scores, i) != at(direct, i);
+  EXPECT_GT(differing, 0);
+
+  // -i and -f are alternatives; -f needs -a.
+  EXPECT_EQ(test::run_cli("predict -m " + best + " -f " + dir / "genome.fa" + " -q").status, 1);
+  const auto both = test::run_cli("predict -m " + best + " -i " + dir / "pieces.fa" + " -f " + dir / "genome.fa" +
+                                  " -a " + dir / "regions.bed" + " -q");
+  EXPECT_EQ(both.status, 1);
+  EXPECT_NE(both.err.find("either -i FASTA or -f GENOME"), std::string::npos) << both.err;
 }
 
 TEST_F(FinetuneCli, ContactHeadFromPairListsWritesNpz) {
@@ -151,7 +243,8 @@ TEST_F(FinetuneCli, ContactHeadFromPairListsWritesNpz) {
                                        " --npz " + dir / "contacts.npz" + " -t 1 -q");
   ASSERT_EQ(predicted.status, 0) << predicted.err;
   const auto maps = read_npz(dir / "contacts.npz");
-  ASSERT_EQ(maps.size(), 9u);
+  ASSERT_EQ(maps.size(), 10u);  // nine records and the provenance text
+  EXPECT_TRUE(maps.count("__provenance__"));
   EXPECT_EQ(maps.at("r0").shape, (Shape{20, 20, 1}));
   const Tensor map = maps.at("r0").to_float();
   EXPECT_FLOAT_EQ(map.data[1 * 20 + 7], map.data[7 * 20 + 1]);  // symmetric
@@ -185,6 +278,62 @@ TEST_F(FinetuneCli, TokenHeadFromLabelledWindowShard) {
   EXPECT_EQ(summary["runs"].size(), 3u);
   // Labelled entries: 4 per window (the −100 and everything outside the BED records are ignored).
   EXPECT_EQ(summary["runs"][0]["test"]["count"].get<double>(), 8.0);
+}
+
+TEST_F(FinetuneCli, GivenSplitIsUsedAsIsAndBadSplitFilesNameFileAndLine) {
+  std::mt19937 rng(21);
+  std::map<std::string, std::string> given;
+  {
+    std::ofstream fasta(dir / "seqs.fa"), labels(dir / "labels.tsv"), split(dir / "split.tsv");
+    const char* sets[] = {"train", "train", "validation", "test"};
+    for (int r = 0; r < 16; ++r) {
+      const std::string name = "g" + std::to_string(r % 5) + "|r" + std::to_string(r);
+      std::string label(30, '0');
+      label[12] = '1';
+      fasta << ">" << name << "\n" << random_sequence(rng, 30) << "\n";
+      labels << name << "\t" << label << "\n";
+      given[name] = sets[(r * 7) % 4];  // not by prefix, not in file order: only the file decides
+    }
+    for (auto it = given.rbegin(); it != given.rend(); ++it) split << it->first << "\t" << it->second << "\n";
+  }
+  auto write_config = [&](const std::string& split_file, const std::string& run) {
+    std::ofstream config(dir / "config.json");
+    config << R"({"model": ")" << dir / "model" << R"(", "output": ")" << dir / run << R"(", "fasta": ")"
+           << dir / "seqs.fa" << R"(", "labels": ")" << dir / "labels.tsv" << R"(", "split": ")" << split_file
+           << R"(", "folds": 5, "epochs": 1, "batch_size": 4, "max_steps": 2, "seeds": [1, 2]})";
+  };
+  write_config(dir / "split.tsv", "run");
+  // The branchpoint preset's cross-validation and chromosome groups do not apply with a split.
+  const auto result = test::run_cli("finetune --preset branchpoint -c " + dir / "config.json" + " -t 1 -q");
+  ASSERT_EQ(result.status, 0) << result.err;
+  const auto summary = nlohmann::json::parse(std::ifstream(dir / "run/summary.json"));
+  ASSERT_EQ(summary["runs"].size(), 2u);  // one run per seed
+  for (const char* seed : {"seed1", "seed2"}) {
+    std::map<std::string, std::string> written;
+    for (const auto& line : lines_of(dir / ("run/" + std::string(seed) + "/fold0/best/split.tsv")))
+      written[line.substr(0, line.find('\t'))] = line.substr(line.find('\t') + 1);
+    EXPECT_EQ(written, given) << seed;
+  }
+  EXPECT_EQ(summary["runs"][0]["test_size"].get<int>(), 4);
+  EXPECT_EQ(summary["runs"][0]["validation_size"].get<int>(), 4);
+  EXPECT_EQ(summary["runs"][0]["train"].get<int>(), 8);
+
+  auto expect_failure = [&](const std::string& text, const std::string& needle) {
+    const std::string bad = dir / "bad_split.tsv";
+    std::ofstream(bad) << text;
+    write_config(bad, "bad_run");
+    const auto r = test::run_cli("finetune --preset branchpoint -c " + dir / "config.json" + " -t 1 -q");
+    EXPECT_EQ(r.status, 1) << text;
+    EXPECT_NE(r.err.find(bad + needle), std::string::npos) << r.err;
+  };
+  std::string all, without_last;
+  for (const auto& [name, set] : given) all += name + "\t" + set + "\n";
+  without_last = all.substr(0, all.rfind('\n', all.size() - 2) + 1);
+  expect_failure(all + "g9|r99\ttrain\n", ":17: 'g9|r99' is not an example");
+  expect_failure("g0|r0\ttrain\ng0|r5\ttraining\n" + all, ":2: set 'training' of 'g0|r5' is not train");
+  expect_failure("g0|r0\ttrain\n" + all, ":2: 'g0|r0' is named twice");
+  expect_failure(without_last, ": 1 example(s) not in the split");
+  expect_failure("g0|r0 train\n", ":1: expected NAME<TAB>train|validation|test");
 }
 
 TEST_F(FinetuneCli, ResumeKeepsFinishedFoldsAndTrainsTheRest) {

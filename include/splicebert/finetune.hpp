@@ -21,6 +21,8 @@ struct FinetuneConfig {
   std::string fasta, labels;         // FASTA + label TSV (formats in docs/finetuning.md)
   std::string windows;               // or a labelled window shard PREFIX (`splicebert windows --*-labels`)
   int64_t max_length = 0;            // centre crop to this many nucleotides (0 = none)
+  std::string split;                 // TSV NAME<TAB>train|validation|test: these sets, not folds (one run per seed;
+                                     // folds 3, test fold 0, validation 1, train 2; group_by / stratify unused)
   int folds = 10;                    // test = fold f, validation = fold f+1 (mod folds), train = the rest
   bool cross_validation = false;     // every fold as test once (else fold 0 only)
   std::string group_by = "none";     // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND)) |
@@ -61,8 +63,13 @@ std::vector<Example> read_examples(const FinetuneConfig& config);
 // a sequence row of num_labels values → multilabel, else multiclass.
 std::string infer_problem_type(const std::vector<Example>& examples, const HeadConfig& head);
 
-// Fold index per example (0 … folds−1): whole groups per fold (group_by), classes spread evenly (stratify).
+// Fold index per example (0 … folds−1): whole groups per fold (group_by), classes spread evenly (stratify); with
+// config.split, the file's sets as folds 0 = test, 1 = validation, 2 = train (split_folds).
 std::vector<int> assign_folds(const std::vector<Example>& examples, const FinetuneConfig& config, uint64_t seed);
+
+// The sets of a split TSV (NAME<TAB>train|validation|test, as finetune writes split.tsv) as folds 0 test,
+// 1 validation, 2 train: every example named exactly once and every name an example; errors name the file and line.
+std::vector<int> split_folds(const std::vector<Example>& examples, const std::string& path);
 
 // Metrics of one evaluation over kept entries, by the problem type (binary: auroc auprc f1 accuracy; multiclass:
 // accuracy, plus auroc / auprc of class 1 for two classes; regression: mse pearson spearman), plus "loss".

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "splicebert/model.hpp"
 #include "splicebert/tensor.hpp"
@@ -19,6 +20,12 @@ ForwardOptions head_forward_options(const ModelConfig& config);
 // Logits of the checkpoint's head (config.head.kind): sequence [B, n], token [B, L, n], contact [B, L, L, n].
 // `output` comes from Session::forward(batch, head_forward_options(...)); the sequence head uses its pooler_output.
 Tensor head_logits(const Model& model, const Batch& batch, const ForwardOutput& output);
+
+// Token-head logits [L, n] of one record of any length (`nucleotide_ids` without <cls>/<eos>): cut into windows of
+// `window` nt (0 = the model's maximum) every `stride` nt (0 = default_stride), run `max_tokens` tokens per batch,
+// each nucleotide's row taken from the window where it is most central (as embed stitches hidden states).
+Tensor windowed_token_logits(Session& session, const std::vector<int32_t>& nucleotide_ids, int64_t window = 0,
+                             int64_t stride = 0, int64_t max_tokens = 16384);
 
 struct HeadLoss {
   double loss = 0;   // mean over the kept entries; NaN when none is kept

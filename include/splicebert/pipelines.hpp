@@ -52,6 +52,11 @@ struct Window {
   int64_t start = 0, length = 0;
 };
 std::vector<Window> plan_windows(int64_t nucleotides, int64_t window, int64_t stride);
+// The stride used when none is given: 128 nt of overlap (half the window for windows under 256 nt).
+int64_t default_stride(int64_t window);
+// For each nucleotide, the index of the window in which it is farthest from either edge (the earlier window on
+// ties): the rule by which windowed per-nucleotide outputs are stitched back.
+std::vector<uint32_t> window_owners(const std::vector<Window>& windows, int64_t nucleotides);
 
 // `records` are token ids WITHOUT <cls>/<eos>. Records are batched by token budget (sorted by length, results in
 // input order); results do not depend on how records are grouped.

@@ -25,29 +25,30 @@ std::vector<Window> plan_windows(int64_t nucleotides, int64_t window, int64_t st
   return windows;
 }
 
+int64_t default_stride(int64_t window) { return std::max<int64_t>(1, window - std::min<int64_t>(128, window / 2)); }
+
+std::vector<uint32_t> window_owners(const std::vector<Window>& windows, int64_t nucleotides) {
+  std::vector<uint32_t> owner(static_cast<size_t>(nucleotides), 0);
+  std::vector<int64_t> best(static_cast<size_t>(nucleotides), -1);
+  for (size_t w = 0; w < windows.size(); ++w) {
+    const Window& win = windows[w];
+    for (int64_t i = win.start; i < win.start + win.length; ++i) {
+      const int64_t centrality = std::min(i - win.start, win.start + win.length - 1 - i);
+      if (centrality > best[static_cast<size_t>(i)]) {
+        best[static_cast<size_t>(i)] = centrality;
+        owner[static_cast<size_t>(i)] = static_cast<uint32_t>(w);
+      }
+    }
+  }
+  return owner;
+}
+
 namespace {
 
 struct WorkItem {
   size_t record = 0, window = 0;
   Window span;
 };
-
-// For each nucleotide, the window in which it is farthest from either edge (earlier window on ties).
-std::vector<uint32_t> owners(const std::vector<Window>& windows, int64_t nucleotides) {
-  std::vector<uint32_t> owner(static_cast<size_t>(nucleotides), 0);
-  std::vector<int64_t> best(static_cast<size_t>(nucleotides), -1);
-  for (size_t w = 0; w < windows.size(); ++w) {
-    const Window& win = windows[w];
-    for (int64_t i = win.start; i < win.start + win.length; ++i) {
-      int64_t centrality = std::min(i - win.start, win.start + win.length - 1 - i);
-      if (centrality > best[i]) {
-        best[i] = centrality;
-        owner[i] = static_cast<uint32_t>(w);
-      }
-    }
-  }
-  return owner;
-}
 
 // Copies row `from_row` of a [B, T, X] tensor's batch row b into row `to_row` of dst [rows, X].
 void copy_row(const Tensor& src, int64_t b, int64_t from_row, float* dst, int64_t to_row) {
@@ -65,7 +66,7 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
   const int64_t max_nt = c.max_position_embeddings - 2;
   const int64_t window = options.window > 0 ? options.window : max_nt;
   if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
-  const int64_t stride = options.stride > 0 ? options.stride : std::max<int64_t>(1, window - std::min<int64_t>(128, window / 2));
+  const int64_t stride = options.stride > 0 ? options.stride : default_stride(window);
   const int64_t C = c.hidden_size, V = c.vocab_size, layers = c.num_hidden_layers;
 
   // Plan windows and output tensors.
@@ -76,7 +77,7 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
   for (size_t r = 0; r < records.size(); ++r) {
     const int64_t L = static_cast<int64_t>(records[r].size());
     plans[r] = plan_windows(L, window, stride);
-    owner[r] = owners(plans[r], L);
+    owner[r] = window_owners(plans[r], L);
     if (options.attentions && plans[r].size() > 1)
       fail("record ", r + 1, ": attention maps need the record to fit in one window (", L, " > ", window, " nt)");
     const int64_t rows = L + (options.keep_special ? 2 : 0);

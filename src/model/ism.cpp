@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "splicebert/error.hpp"
+#include "splicebert/pipelines.hpp"
 #include "splicebert/variant.hpp"
 
 namespace splicebert::variant {
@@ -26,19 +27,11 @@ std::vector<Span> ism_windows(int64_t L, int64_t window, int64_t context_radius)
 
 namespace {
 
-// For each position, the window where it is farthest from either edge (the earlier window on ties).
-std::vector<size_t> owners(const std::vector<Span>& windows, int64_t L) {
-  std::vector<size_t> owner(static_cast<size_t>(L), 0);
-  std::vector<int64_t> best(static_cast<size_t>(L), -1);
-  for (size_t w = 0; w < windows.size(); ++w)
-    for (int64_t i = windows[w].start; i < windows[w].end; ++i) {
-      const int64_t centrality = std::min(i - windows[w].start, windows[w].end - 1 - i);
-      if (centrality > best[static_cast<size_t>(i)]) {
-        best[static_cast<size_t>(i)] = centrality;
-        owner[static_cast<size_t>(i)] = w;
-      }
-    }
-  return owner;
+// For each position, the window where it is most central (the stitching rule of the pipelines).
+std::vector<uint32_t> owners(const std::vector<Span>& spans, int64_t L) {
+  std::vector<Window> windows;
+  for (const Span& span : spans) windows.push_back({span.start, span.end - span.start});
+  return window_owners(windows, L);
 }
 
 struct Substitution {
@@ -66,7 +59,7 @@ IsmResult in_silico_mutagenesis(Session& session, const std::string& sequence, c
   IsmResult result;
   result.scores.assign(static_cast<size_t>(L * 4), NAN);
   const std::vector<Span> windows = ism_windows(L, window, options.context_radius);
-  const std::vector<size_t> owner = owners(windows, L);
+  const std::vector<uint32_t> owner = owners(windows, L);
   result.windows = static_cast<int64_t>(windows.size());
   for (size_t w = 0; w < windows.size(); ++w) {
     const Span span = windows[w];

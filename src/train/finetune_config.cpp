@@ -75,6 +75,13 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   read(j, "plateau_patience", c.plateau_patience, source);
   read(j, "plateau_min_lr", c.plateau_min_lr, source);
   read(j, "threads", c.threads, source);
+  read(j, "split", c.split, source);
+  if (!c.split.empty()) {  // the file's sets replace the folds: test fold 0, validation fold 1, the rest fold 2
+    c.folds = 3;
+    c.cross_validation = false;
+    c.group_by = "none";
+    c.stratify = false;
+  }
 
   const json head = j.value("head", json::object());
   std::string type = "sequence";

@@ -1,11 +1,14 @@
 // Folds for fine-tuning: grouped (every example of a group, e.g. a chromosome, in one fold: no leakage between
-// train and test), stratified (each class dealt round-robin so folds keep the class balance), or plain shuffled.
+// train and test), stratified (each class dealt round-robin so folds keep the class balance), or plain shuffled;
+// or given: a split TSV's train / validation / test sets.
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <sstream>
 
 #include "splicebert/error.hpp"
 #include "splicebert/finetune.hpp"
+#include "splicebert/io.hpp"
 #include "splicebert/train.hpp"
 
 namespace splicebert::finetune {
@@ -19,7 +22,37 @@ void shuffle(std::vector<T>& items, train::Rng& rng) {  // Fisher-Yates on our o
 
 }  // namespace
 
+std::vector<int> split_folds(const std::vector<Example>& examples, const std::string& path) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < examples.size(); ++i)
+    if (!index.emplace(examples[i].name, i).second)
+      fail(path, ": the example name '", examples[i].name, "' occurs twice, so a split cannot name it");
+  std::vector<int> fold(examples.size(), -1);
+  std::istringstream text(read_file_text(path));
+  int64_t line_number = 0;
+  for (std::string line; std::getline(text, line);) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) fail(path, ":", line_number, ": expected NAME<TAB>train|validation|test");
+    const std::string name = line.substr(0, tab), set = line.substr(tab + 1);
+    const int f = set == "test" ? 0 : set == "validation" ? 1 : set == "train" ? 2 : -1;
+    if (f < 0) fail(path, ":", line_number, ": set '", set, "' of '", name, "' is not train, validation or test");
+    const auto it = index.find(name);
+    if (it == index.end()) fail(path, ":", line_number, ": '", name, "' is not an example");
+    if (fold[it->second] >= 0) fail(path, ":", line_number, ": '", name, "' is named twice");
+    fold[it->second] = f;
+  }
+  const auto missing = std::count(fold.begin(), fold.end(), -1);
+  if (missing > 0)
+    fail(path, ": ", missing, " example(s) not in the split, e.g. '",
+         examples[static_cast<size_t>(std::find(fold.begin(), fold.end(), -1) - fold.begin())].name, "'");
+  return fold;
+}
+
 std::vector<int> assign_folds(const std::vector<Example>& examples, const FinetuneConfig& c, uint64_t seed) {
+  if (!c.split.empty()) return split_folds(examples, c.split);
   train::Rng rng(train::derive_seed(seed, 0xF01D5));
   std::vector<int> fold(examples.size(), 0);
   if (c.group_by != "none") {
