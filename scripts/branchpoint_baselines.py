@@ -2,6 +2,7 @@
 """Branchpoint baselines on the cross-validation folds of a finetune run (docs/finetuning.md, "BPP branchpoints").
 
 Usage: branchpoint_baselines.py FASTA LABELS_TSV SEED_DIR [--flank 5] [--l2 1e-3,1e-2] [--epochs 100] [--lr 0.1]
+                                [--train-split SPLIT_TSV] [--predictions BEDGRAPH]
 
 FASTA / LABELS_TSV: branchpoint_prepare.py's output (3'-terminal intron regions, transcript orientation, the 3' end
 = the last nucleotide; token labels 1 / 0 / '.'). SEED_DIR: OUT/run/seed<S> of `splicebert finetune`, whose
@@ -14,9 +15,13 @@ Distance d of nucleotide i in a record of length L: d = L - i (d = 1 is the intr
 - is_a: score 1 for A, 0 otherwise (how far base identity alone goes).
 - logistic: one-hot of the nucleotides at i-F..i+F (F = --flank) + one-hot distance bin (d < 18, 18-20, 21-23, ...,
   42-44, d > 44); baseline_metrics.SparseLogistic trained on the labelled nucleotides of the fold's train records,
-  epoch (patience 10) and L2 (grid) chosen on validation AUPRC.
+  epoch (patience 10) and L2 (grid) chosen on validation AUPRC. With --train-split (a split TSV NAME<TAB>train|
+  validation|test over FASTA's records, e.g. the one given to finetune as "split"): trained once on that file's train
+  records, chosen on its validation records, and scored on every fold's test records (the folds' split.tsv then only
+  give the test records).
 - model: when SEED_DIR/fold<F>/test_predictions.bedgraph exists (`splicebert predict --bedgraph` of the fold's best
-  checkpoint over its test records), its per-nucleotide scores on the same nucleotides.
+  checkpoint over its test records), its per-nucleotide scores on the same nucleotides; with --predictions, the scores
+  of that one bedGraph (one model that has seen none of the folds' records) for every fold.
 Prints JSON: {method: {"folds": [{fold, auroc, auprc, positions, positives}], "pooled": {...}, "fold_mean": ...}}.
 """
 import argparse
@@ -78,6 +83,8 @@ def main():
     p.add_argument("--l2", default="1e-3,1e-2")
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--train-split", help="train the logistic baseline once on this split's train / validation sets")
+    p.add_argument("--predictions", help="model scores of every fold's test records from this one bedGraph")
     a = p.parse_args()
 
     sequences = read_fasta(a.fasta)
@@ -105,17 +112,14 @@ def main():
     results = {m: {"folds": []} for m in methods}
     pooled = {m: ([], []) for m in methods}
     fold_dirs = sorted(glob.glob(os.path.join(a.seed_dir, "fold*")), key=lambda d: int(os.path.basename(d)[4:]))
-    have_model = True
-    for fold_dir in fold_dirs:
-        fold = int(os.path.basename(fold_dir)[4:])
+    def read_split(path):
         split = {}
-        for line in open(os.path.join(fold_dir, "best", "split.tsv")):
+        for line in open(path):
             name, part = line.rstrip("\n").split("\t")
             split.setdefault(part, []).append(name)
-        test = positions(split["test"])
-        truth = [int(labels[n][i]) for n, i in test]
-        scores = {"nearest_a": [nearest[n][i] for n, i in test],
-                  "is_a": [1.0 if sequences[n][i] == "A" else 0.0 for n, i in test]}
+        return split
+
+    def fit_logistic(split, seed):
         train, validation = positions(split["train"]), positions(split["validation"])
         train_rows = [features(n, i) for n, i in train]
         train_labels = [int(labels[n][i]) for n, i in train]
@@ -123,15 +127,30 @@ def main():
         validation_labels = [int(labels[n][i]) for n, i in validation]
         best = None
         for l2 in [float(x) for x in a.l2.split(",")]:
-            model = SparseLogistic(dimension, lr=a.lr, l2=l2, seed=fold + 1)
+            model = SparseLogistic(dimension, lr=a.lr, l2=l2, seed=seed)
             value, epoch = model.fit(train_rows, train_labels, validation_rows, validation_labels, epochs=a.epochs,
                                      metric=average_precision, patience=10)
             if best is None or value > best[0]:
                 best = (value, epoch, l2, model)
-        scores["logistic"] = [best[3].score(features(n, i)) for n, i in test]
-        logistic_choice = {"validation_auprc": best[0], "best_epoch": best[1], "l2": best[2]}
+        return best[3], {"validation_auprc": best[0], "best_epoch": best[1], "l2": best[2],
+                         "train_positions": len(train), "validation_positions": len(validation)}
+
+    fixed_logistic = fit_logistic(read_split(a.train_split), 1) if a.train_split else None
+    fixed_predictions = read_bedgraph(a.predictions) if a.predictions else None
+    have_model = True
+    for fold_dir in fold_dirs:
+        fold = int(os.path.basename(fold_dir)[4:])
+        split = read_split(os.path.join(fold_dir, "best", "split.tsv"))
+        test = positions(split["test"])
+        truth = [int(labels[n][i]) for n, i in test]
+        scores = {"nearest_a": [nearest[n][i] for n, i in test],
+                  "is_a": [1.0 if sequences[n][i] == "A" else 0.0 for n, i in test]}
+        logistic, logistic_choice = fixed_logistic or fit_logistic(split, fold + 1)
+        scores["logistic"] = [logistic.score(features(n, i)) for n, i in test]
         bedgraph = os.path.join(fold_dir, "test_predictions.bedgraph")
-        if os.path.exists(bedgraph):
+        if fixed_predictions is not None:
+            scores["model"] = [fixed_predictions[(n, i)] for n, i in test]
+        elif os.path.exists(bedgraph):
             predicted = read_bedgraph(bedgraph)
             scores["model"] = [predicted[(n, i)] for n, i in test]
         else:
