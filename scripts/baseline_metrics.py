@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Pure-Python metrics and a small logistic regression for the real-data baselines (docs/finetuning.md).
+"""Pure-Python metrics, FASTA reading, mean ± sd formatting and a small logistic regression for the real-data
+baselines and the drivers' summary tables (docs/finetuning.md).
 
-Imported by chr20_splice_baselines.py, branchpoint_baselines.py and pwm_baseline.py (standard library only, no numpy).
+Imported by chr20_splice_baselines.py, branchpoint_baselines.py, pwm_baseline.py, statlog_junction_baseline.py and the
+summary steps of the *_splice_sites.sh / bpp_branchpoints*.sh drivers (standard library only, no numpy).
 The metric conventions are those of src/train/metrics.cpp:
 - auroc: Mann-Whitney U with ties counted half (average ranks); NaN without both classes.
 - average_precision (AUPRC): sum over distinct score thresholds, highest first, of (recall step) x precision, tied
@@ -58,6 +60,28 @@ def mean_sd(values):
     if len(values) < 2:
         return mean, NAN
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
+def format_mean_sd(values, digits=4):
+    """'m ± sd' (sample sd) of the values that are not None / NaN; 'm' for one value; 'n/a' for none."""
+    values = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not values:
+        return "n/a"
+    mean, sd = mean_sd(values)
+    return f"{mean:.{digits}f}" if len(values) == 1 else f"{mean:.{digits}f} ± {sd:.{digits}f}"
+
+
+def read_fasta(path):
+    """{name: upper-case sequence}; the name is the header's first word."""
+    records, name = {}, None
+    for line in open(path):
+        line = line.strip()
+        if line.startswith(">"):
+            name = line[1:].split()[0]
+            records[name] = []
+        elif name:
+            records[name].append(line.upper())
+    return {n: "".join(parts) for n, parts in records.items()}
 
 
 def sigmoid(z):
@@ -134,6 +158,8 @@ def _self_test():
     assert math.isnan(auroc([1, 2], [1, 1])) and math.isnan(average_precision([1, 2], [0, 0]))
     m, s = mean_sd([1.0, 2.0, 3.0])
     assert close(m, 2.0) and close(s, 1.0)
+    assert format_mean_sd([1.0, 2.0, 3.0]) == "2.0000 ± 1.0000" and format_mean_sd([0.5]) == "0.5000"
+    assert format_mean_sd([None, float("nan")]) == "n/a"
     # the logistic regression separates a trivially separable set
     rows = [[(0, 1.0)], [(1, 1.0)]] * 20
     labels = [1, 0] * 20

@@ -35,17 +35,12 @@ for seed_dir in "$out/run"/seed*; do
   python3 "$here/branchpoint_baselines.py" "$out/branchpoint.fa" "$out/branchpoint.labels.tsv" "$seed_dir" \
     > "$seed_dir/baselines.json"
 done
-python3 - "$out" <<'PY'
+SCRIPTS="$here" python3 - "$out" <<'PY'
 import glob, json, math, os, sys
 out = sys.argv[1]
-def ms(values):
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    if not values:
-        return "n/a"
-    m = sum(values) / len(values)
-    if len(values) == 1:
-        return f"{m:.4f}"
-    return f"{m:.4f} ± {math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)):.4f}"
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["SCRIPTS"])
+from baseline_metrics import format_mean_sd as ms  # noqa: E402
 stats = json.load(open(os.path.join(out, "prepare_stats.json")))
 summary = json.load(open(os.path.join(out, "run", "summary.json")))
 seeds = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, "run", "seed*", "baselines.json")))]

@@ -62,17 +62,12 @@ for seed_dir in "$out/run"/seed*; do
   python3 "$here/branchpoint_baselines.py" "$out/all.fa" "$out/all.labels.tsv" "$out/bpp_folds/seed$seed" \
     --epochs "${BASELINE_EPOCHS:-100}" --train-split "$out/split.tsv" --predictions "$seed_dir/bpp_predictions.bedgraph" > "$seed_dir/baselines.json"
 done
-python3 - "$out" <<'PY'
+SCRIPTS="$here" python3 - "$out" <<'PY'
 import glob, json, math, os, sys
 out = sys.argv[1]
-def ms(values):
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    if not values:
-        return "n/a"
-    m = sum(values) / len(values)
-    if len(values) == 1:
-        return f"{m:.4f}"
-    return f"{m:.4f} ± {math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)):.4f}"
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["SCRIPTS"])
+from baseline_metrics import format_mean_sd as ms  # noqa: E402
 bpp = json.load(open(os.path.join(out, "bpp", "prepare_stats.json")))
 mercer = json.load(open(os.path.join(out, "mercer", "prepare_stats.json")))
 summary = json.load(open(os.path.join(out, "run", "summary.json")))

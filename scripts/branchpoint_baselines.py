@@ -32,22 +32,10 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import SparseLogistic, auroc, average_precision, mean_sd  # noqa: E402
+from baseline_metrics import SparseLogistic, auroc, average_precision, mean_sd, read_fasta  # noqa: E402
 
 BASES = "ACGT"
 BINS = [(1, 17)] + [(lo, lo + 2) for lo in range(18, 45, 3)] + [(45, 10 ** 9)]
-
-
-def read_fasta(path):
-    records, name = {}, None
-    for line in open(path):
-        line = line.strip()
-        if line.startswith(">"):
-            name = line[1:].split()[0]
-            records[name] = []
-        elif name:
-            records[name].append(line.upper())
-    return {n: "".join(parts) for n, parts in records.items()}
 
 
 def distance_bin(d):

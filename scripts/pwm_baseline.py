@@ -16,19 +16,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import auroc, average_precision  # noqa: E402
-
-
-def read_fasta(path):
-    records, name = {}, None
-    for line in open(path):
-        line = line.strip()
-        if line.startswith(">"):
-            name = line[1:].split()[0]
-            records[name] = ""
-        elif name:
-            records[name] += line.upper()
-    return records
+from baseline_metrics import auroc, average_precision, read_fasta  # noqa: E402
 
 
 sequences = read_fasta(sys.argv[1])

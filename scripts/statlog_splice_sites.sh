@@ -34,16 +34,12 @@ JSON
     echo "$task $(basename "$seed_dir") baselines: $(cat "$seed_dir/baselines.json")"
   done
 done
-python3 - "$out" $tasks <<'PY'
+SCRIPTS="$here" python3 - "$out" $tasks <<'PY'
 import glob, json, math, os, sys
 out, tasks = sys.argv[1], sys.argv[2:]
-def ms(values):
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    if not values:
-        return "n/a"
-    m = sum(values) / len(values)
-    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else float("nan")
-    return f"{m:.4f}" if len(values) == 1 else f"{m:.4f} ± {sd:.4f}"
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["SCRIPTS"])
+from baseline_metrics import format_mean_sd as ms  # noqa: E402
 print("| task | method | test accuracy | test AUROC | test AUPRC | runs |")
 print("| --- | --- | --- | --- | --- | --- |")
 for task in tasks:
