@@ -71,4 +71,16 @@ struct Progress {
   void message(const std::string& text) const;
 };
 
+// "VERB: N records, M UNIT, R UNIT/s" on stderr at most every 2 s (and always when `final`), quiet with -q.
+class RateProgress {
+ public:
+  RateProgress(bool quiet, std::string verb, std::string unit);
+  void update(int64_t records, int64_t amount, bool final = false);
+
+ private:
+  Progress progress_;
+  std::string verb_, unit_;
+  double started_ = 0, last_ = -1e9;
+};
+
 }  // namespace splicebert::cli

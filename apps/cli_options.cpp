@@ -2,6 +2,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -153,6 +154,26 @@ void warn_if_short(const std::string& verb, const std::string& record, int64_t n
 
 void Progress::message(const std::string& text) const {
   if (!quiet) std::cerr << text << std::endl;
+}
+
+namespace {
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+RateProgress::RateProgress(bool quiet, std::string verb, std::string unit)
+    : progress_{quiet}, verb_(std::move(verb)), unit_(std::move(unit)), started_(seconds_now()) {}
+
+void RateProgress::update(int64_t records, int64_t amount, bool final) {
+  const double now = seconds_now();
+  if (!final && now - last_ < 2.0) return;
+  last_ = now;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %lld records, %lld %s, %.0f %s/s", verb_.c_str(),
+                static_cast<long long>(records), static_cast<long long>(amount), unit_.c_str(),
+                amount / std::max(now - started_, 1e-9), unit_.c_str());
+  progress_.message(line);
 }
 
 }  // namespace splicebert::cli

@@ -134,13 +134,14 @@ int run(const PredictOptions& o) {
   out.tsv << "name";
   for (int k = 0; k < c.head.num_labels; ++k) out.tsv << "\tscore" << k;
   out.tsv << '\n';
-  Progress progress{o.quiet};
+  RateProgress progress(o.quiet, "predict", "nt");
   FastaReader reader(input);
   FastaRecord record;
   int64_t records = 0, nucleotides = 0;
   while (reader.next(record)) {
     const auto encoded = model->tokenizer().encode(record.sequence, /*add_special=*/false);
     report_unknown_characters("predict", record.name, encoded.unknown, model->tokenizer(), o.quiet);
+    progress.update(records, nucleotides);  // the records finished so far
     ++records;
     nucleotides += static_cast<int64_t>(encoded.ids.size());
     if (token) {  // any length: windows stitched back
@@ -171,7 +172,7 @@ int run(const PredictOptions& o) {
   commit_text(token ? options.bed : "", out.bed.str());
   commit_text(c.head.kind == HeadKind::Sequence ? options.tsv : "", out.tsv.str());
   if (contact) out.npz.write(options.npz);
-  progress.message("predict: " + std::to_string(records) + " sequences, " + std::to_string(nucleotides) + " nt");
+  progress.update(records, nucleotides, /*final=*/true);
   return 0;
 }
 

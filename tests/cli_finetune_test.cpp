@@ -110,9 +110,13 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
   const double score = std::stod(rows[1].substr(rows[1].find('\t') + 1));
   EXPECT_GT(score, 0.0);
   EXPECT_LT(score, 1.0);
-  // Without an output option the TSV goes to stdout, the same bytes.
-  const auto to_stdout = test::run_cli("predict -m " + best + " -i " + dir / "seqs.fa" + " -t 1 -q");
+  EXPECT_EQ(predicted.err.find("records"), std::string::npos) << "-q must silence progress: " << predicted.err;
+  // Without an output option the TSV goes to stdout, the same bytes; progress (records, nt/s) goes to stderr.
+  const auto to_stdout = test::run_cli("predict -m " + best + " -i " + dir / "seqs.fa" + " -t 1");
   ASSERT_EQ(to_stdout.status, 0) << to_stdout.err;
+  EXPECT_NE(to_stdout.err.find("predict: " + std::to_string(rows.size() - 1) + " records, "), std::string::npos)
+      << to_stdout.err;
+  EXPECT_NE(to_stdout.err.find(" nt/s"), std::string::npos) << to_stdout.err;
   std::string file_text;
   for (const auto& row : lines_of(dir / "scores.tsv")) file_text += row + "\n";
   const auto without_command = [](const std::string& text) {  // the command lines differ (--tsv FILE)
