@@ -42,25 +42,20 @@ JSON
     echo "$task $(basename "$seed_dir") k-mer logistic: $(cat "$seed_dir/kmer_baseline.json")"
   done
 done
-python3 - "$out" <<'PY'
-import glob, json, math, os, sys
+SCRIPTS="$here" python3 - "$out" <<'PY'
+import glob, json, os, sys
 out = sys.argv[1]
-def ms(values):
-    values = [v for v in values if v is not None and not math.isnan(v)]
-    if not values:
-        return "n/a"
-    m = sum(values) / len(values)
-    if len(values) == 1:
-        return f"{m:.4f}"
-    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1))
-    return f"{m:.4f} ± {sd:.4f}"
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["SCRIPTS"])
+from baseline_metrics import format_mean_sd as ms  # noqa: E402
 stats = json.load(open(os.path.join(out, "prepare_stats.json")))
 print(f"\nchr20 splice sites, window {stats['window']} nt, test fold 0 (held-out loci); mean ± sample sd over seeds")
 print("| task | method | test AUROC | test AUPRC | runs | test windows (pos) |")
 print("| --- | --- | --- | --- | --- | --- |")
 for task in ("donor", "acceptor"):
-    summary = json.load(open(os.path.join(out, f"{task}-run", "summary.json")))
-    runs = summary["runs"]
+    # one result per seed directory, so seeds run separately (one per core) and moved into TASK-run/ count too
+    runs = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, f"{task}-run", "seed*", "fold0",
+                                                                      "result.json")))]
     sizes = "/".join(str(r["test_size"]) for r in runs)
     print(f"| {task} | fine-tuned model | {ms([r['test'].get('auroc') for r in runs])} | "
           f"{ms([r['test'].get('auprc') for r in runs])} | {len(runs)} | {sizes} |")

@@ -88,6 +88,7 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
             std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("test auroc"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(" over 2 runs"), std::string::npos) << result.err;  // seeds 1 and 2, test fold 0
   // No problem_type in the config: inferred once from every label (SPEC §4), printed and recorded.
   EXPECT_NE(result.err.find("problem_type inferred from all 24 labelled sequences: binary"), std::string::npos)
       << result.err;
@@ -241,8 +242,12 @@ TEST_F(FinetuneCli, ContactHeadFromPairListsWritesNpz) {
       "head": {"type": "contact", "num_labels": 1, "problem_type": "binary"}, "monitor": "auprc",
       "folds": 3, "epochs": 1, "batch_size": 4, "max_steps": 2})";
   }
-  const auto result = test::run_cli("finetune -c " + dir / "config.json" + " -t 1 -q");
+  const auto result = test::run_cli("finetune -c " + dir / "config.json" + " -t 1");
   ASSERT_EQ(result.status, 0) << result.err;
+  // One seed, one test fold: the summary gives the value without a spread ("± 0" would claim one).
+  EXPECT_NE(result.err.find("finetune test auprc: "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(" (1 run)"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("over 1 runs"), std::string::npos) << result.err;
   const auto predicted = test::run_cli("predict -m " + dir / "run/seed1/fold0/best" + " -i " + dir / "rna.fa" +
                                        " --npz " + dir / "contacts.npz" + " -t 1 -q");
   ASSERT_EQ(predicted.status, 0) << predicted.err;

@@ -257,7 +257,10 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
   for (const auto& [name, values] : test_values) {
     const metrics::MeanSd m = metrics::mean_sd(values);
     summary["test"][name] = {{"mean", m.mean}, {"sd", m.sd}, {"runs", m.count}};
-    if (!options.quiet && name != "count")
+    if (options.quiet || name == "count") continue;
+    if (m.count == 1)  // no spread from one run: no "± 0"
+      std::fprintf(stderr, "finetune test %s: %.4f (1 run)\n", name.c_str(), m.mean);
+    else
       std::fprintf(stderr, "finetune test %s: %.4f ± %.4f over %lld runs\n", name.c_str(), m.mean, m.sd,
                    static_cast<long long>(m.count));
   }
