@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Pure-Python metrics, FASTA reading, mean ± sd formatting and a small logistic regression for the real-data
-baselines and the drivers' summary tables (docs/finetuning.md).
+"""Pure-Python metrics, FASTA reading, label / JSON writing, mean ± sd formatting and a small logistic regression for
+the real-data baselines, their data preparation and the drivers' summary tables (docs/finetuning.md).
 
-Imported by chr20_splice_baselines.py, branchpoint_baselines.py, pwm_baseline.py, statlog_junction_baseline.py and the
-summary steps of the *_splice_sites.sh / bpp_branchpoints*.sh drivers (standard library only, no numpy).
+Imported by chr20_splice_baselines.py, branchpoint_baselines.py, pwm_baseline.py, statlog_junction_baseline.py, the
+branchpoint preparation scripts and the summary steps of the *_splice_sites.sh / bpp_branchpoints*.sh drivers
+(standard library only, no numpy).
 The metric conventions are those of src/train/metrics.cpp:
 - auroc: Mann-Whitney U with ties counted half (average ranks); NaN without both classes.
 - average_precision (AUPRC): sum over distinct score thresholds, highest first, of (recall step) x precision, tied
   scores entering together (= sklearn average_precision_score); NaN without positives.
 Run `python3 scripts/baseline_metrics.py` to check both on hand-worked examples.
 """
+import json
 import math
 import random
 
@@ -69,6 +71,35 @@ def format_mean_sd(values, digits=4):
         return "n/a"
     mean, sd = mean_sd(values)
     return f"{mean:.{digits}f}" if len(values) == 1 else f"{mean:.{digits}f} ± {sd:.{digits}f}"
+
+
+
+def label_string(labels):
+    """Per-nucleotide labels as `finetune` reads them: '1', '0', and '.' (ignored) for anything else (-100, None)."""
+    return "".join("1" if v == 1 else "0" if v == 0 else "." for v in labels)
+
+
+def write_json(path, data):
+    """`data` as indented JSON with a final newline."""
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+
+
+def branchpoint_method_rows(seeds, names):
+    """Summary-table rows '| label | AUPRC per fold | AUROC per fold | AUPRC pooled | AUROC pooled |' for each method
+    key of `names` present in every seed's baselines.json (branchpoint_baselines.py): per fold over all (seed, fold)
+    pairs, pooled as mean ± sd over seeds."""
+    rows = []
+    for m, label in names.items():
+        if not all(m in s for s in seeds):
+            continue
+        folds = [f for s in seeds for f in s[m]["folds"]]
+        rows.append(f"| {label} | {format_mean_sd([f['auprc'] for f in folds])} | "
+                    f"{format_mean_sd([f['auroc'] for f in folds])} | "
+                    f"{format_mean_sd([s[m]['pooled']['auprc'] for s in seeds])} | "
+                    f"{format_mean_sd([s[m]['pooled']['auroc'] for s in seeds])} |")
+    return rows
 
 
 def read_fasta(path):

@@ -40,7 +40,7 @@ import glob, json, math, os, sys
 out = sys.argv[1]
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.environ["SCRIPTS"])
-from baseline_metrics import format_mean_sd as ms  # noqa: E402
+from baseline_metrics import branchpoint_method_rows, format_mean_sd as ms  # noqa: E402
 stats = json.load(open(os.path.join(out, "prepare_stats.json")))
 summary = json.load(open(os.path.join(out, "run", "summary.json")))
 seeds = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(out, "run", "seed*", "baselines.json")))]
@@ -56,10 +56,5 @@ print(f"| fine-tuned model (finetune summary) | {ms([r['test'].get('auprc') for 
       f"{ms([r['test'].get('auroc') for r in runs])} | | |")
 names = {"model": "fine-tuned model (predict)", "nearest_a": "nearest A 18-44 nt (1/rank)", "is_a": "is A",
          "logistic": "one-hot ±5 nt + distance logistic"}
-for m, label in names.items():
-    if not all(m in s for s in seeds):
-        continue
-    folds = [f for s in seeds for f in s[m]["folds"]]
-    print(f"| {label} | {ms([f['auprc'] for f in folds])} | {ms([f['auroc'] for f in folds])} | "
-          f"{ms([s[m]['pooled']['auprc'] for s in seeds])} | {ms([s[m]['pooled']['auroc'] for s in seeds])} |")
+print("\n".join(branchpoint_method_rows(seeds, names)))
 PY

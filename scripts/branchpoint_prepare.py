@@ -28,10 +28,13 @@ introns.tsv (one row per record) and prepare_stats.json. Standard library only.
   records whose regions overlap on the genome (either strand) so that `group_by: prefix` never splits shared sequence.
 """
 import argparse
-import json
 import os
 import sys
 from collections import Counter, defaultdict
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baseline_metrics import label_string, write_json  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("SPLICEBERT_DATA", os.path.join(here, "..", "..", "shared", "data"))
@@ -212,12 +215,10 @@ def main():
             name = f"{r['prefix']}|{r['id']}|{r['chrom']}:{r['three'] + 1}({r['strand']})"
             r["name"] = name
             fa.write(f">{name}\n{r['seq']}\n")
-            tsv.write(name + "\t" + "".join("1" if v == 1 else "0" if v == 0 else "." for v in r["labels"]) + "\n")
+            tsv.write(name + "\t" + label_string(r["labels"]) + "\n")
             table.write(f"{name}\t{r['gene']}\t{','.join(r['merged'])}\t{r['intron_length']}\t{len(r['seq'])}\t"
                         f"{r['labelled']}\t{r['positives']}\t{','.join(map(str, sorted(r['pos_distances'])))}\n")
-    with open(os.path.join(a.out, "prepare_stats.json"), "w") as f:
-        json.dump(stats, f, indent=2)
-        f.write("\n")
+    write_json(os.path.join(a.out, "prepare_stats.json"), stats)
     print(f"branchpoints: {len(introns)} BPP introns, {len(by_end)} distinct 3' ends, {len(kept)} with Mercer labels "
           f"in the last {R} nt ({stats['records_without_labels_dropped']} without dropped), {stats['groups']} groups; "
           f"{stats['labelled_positions']} labelled nucleotides, {stats['positives']} positives "

@@ -30,10 +30,13 @@ prepare_stats.json:
 """
 import argparse
 import gzip
-import json
 import os
 import sys
 from collections import Counter, defaultdict
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baseline_metrics import label_string, write_json  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("SPLICEBERT_DATA", os.path.join(here, "..", "..", "shared", "data"))
@@ -202,10 +205,8 @@ def main():
     with open(os.path.join(a.out, "mercer.fa"), "w") as fa, open(os.path.join(a.out, "mercer.labels.tsv"), "w") as tsv:
         for r in records:
             fa.write(f">{r['name']}\n{r['window']}\n")
-            tsv.write(r["name"] + "\t" + "".join("1" if v == 1 else "0" if v == 0 else "." for v in r["labels"]) + "\n")
-    with open(os.path.join(a.out, "prepare_stats.json"), "w") as f:
-        json.dump(stats, f, indent=2)
-        f.write("\n")
+            tsv.write(r["name"] + "\t" + label_string(r["labels"]) + "\n")
+    write_json(os.path.join(a.out, "prepare_stats.json"), stats)
     print(f"mercer: {sum(stats['mercer_records'].values())} records on chr20/chrX, "
           f"{sum(stats['outside_sequence'].values())} outside the sequence, "
           f"{sum(stats['near_bpp_intron'].values())} within {margin} nt of a BPP intron (excluded), "
