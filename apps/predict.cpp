@@ -4,10 +4,7 @@
 // (minus strand: nucleotide i sits at END − 1 − i), else on the record (chrom = name, 0-based offsets); records
 // longer than the model are windowed and stitched. Sequence heads: scores as TSV. Contact heads: logits [L, L, n]
 // per record in an npz.
-#include <unistd.h>
-
 #include <cmath>
-#include <filesystem>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -34,27 +31,18 @@ struct PredictOptions {
 // Genome mode: the annotation's features extracted strand-aware (as `splicebert extract`, bedtools-style names) into
 // a private temporary FASTA, removed when the run ends.
 struct ExtractedRegions {
-  std::filesystem::path folder, fasta;
-  ExtractedRegions(const PredictOptions& o) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "splicebert-predict-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) fail("cannot create a temporary folder for the extracted regions");
-    folder = pattern;
-    fasta = folder / "regions.fa";
+  TemporaryFolder folder{"the extracted regions"};
+  std::string fasta = folder.path() + "/regions.fa";
+  explicit ExtractedRegions(const PredictOptions& o) {
     genome::Diagnostics diagnostics(o.skip_bad, o.quiet);
     genome::Reference reference(o.fasta);
     auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
     genome::ExtractOptions options;
     options.feature = genome::parse_feature_kind(o.feature);
     options.upper = true;
-    genome::extract_sequences(reference, *annotation, options, fasta.string(), diagnostics);
+    genome::extract_sequences(reference, *annotation, options, fasta, diagnostics);
     diagnostics.summary("predict");
   }
-  ~ExtractedRegions() {
-    std::error_code ignored;
-    std::filesystem::remove_all(folder, ignored);
-  }
-  ExtractedRegions(const ExtractedRegions&) = delete;
-  ExtractedRegions& operator=(const ExtractedRegions&) = delete;
 };
 
 // One score per logits row of n: sigmoid for one label, sigmoid(logit of the class) for two (SB's branchpoint
@@ -121,7 +109,7 @@ int run(const PredictOptions& o) {
   if (!o.fasta.empty() && o.annotation.empty()) fail("predict: -f GENOME needs -a REGIONS (BED, GTF or GFF3)");
   std::unique_ptr<ExtractedRegions> regions;
   if (!o.fasta.empty()) regions = std::make_unique<ExtractedRegions>(o);
-  const std::string input = regions ? regions->fasta.string() : o.input;
+  const std::string input = regions ? regions->fasta : o.input;
 
   Session session(model);
   Outputs out;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pure-Python metrics, FASTA reading, label / JSON writing, mean ± sd formatting and a small logistic regression for
+"""Pure-Python metrics, FASTA / split / label reading, label / JSON writing, mean ± sd formatting and a small logistic regression for
 the real-data baselines, their data preparation and the drivers' summary tables (docs/finetuning.md).
 
 Imported by chr20_splice_baselines.py, branchpoint_baselines.py, pwm_baseline.py, statlog_junction_baseline.py, the
@@ -73,7 +73,6 @@ def format_mean_sd(values, digits=4):
     return f"{mean:.{digits}f}" if len(values) == 1 else f"{mean:.{digits}f} ± {sd:.{digits}f}"
 
 
-
 def label_string(labels):
     """Per-nucleotide labels as `finetune` reads them: '1', '0', and '.' (ignored) for anything else (-100, None)."""
     return "".join("1" if v == 1 else "0" if v == 0 else "." for v in labels)
@@ -113,6 +112,16 @@ def read_fasta(path):
         elif name:
             records[name].append(line.upper())
     return {n: "".join(parts) for n, parts in records.items()}
+
+
+def read_split(path):
+    """{name: 'train' | 'validation' | 'test'} of a split TSV (finetune's split.tsv), in file order."""
+    return dict(line.rstrip("\n").split("\t") for line in open(path) if line.strip())
+
+
+def read_class_labels(path):
+    """{name: int class} of a sequence-level label TSV (NAME<TAB>CLASS, further columns ignored)."""
+    return {n: int(v) for n, v in (line.rstrip("\n").split("\t")[:2] for line in open(path) if line.strip())}
 
 
 def sigmoid(z):

@@ -36,7 +36,7 @@ for seed_dir in "$out/run"/seed*; do
     > "$seed_dir/baselines.json"
 done
 SCRIPTS="$here" python3 - "$out" <<'PY'
-import glob, json, math, os, sys
+import glob, json, os, sys
 out = sys.argv[1]
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.environ["SCRIPTS"])

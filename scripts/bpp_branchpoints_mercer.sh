@@ -63,7 +63,7 @@ for seed_dir in "$out/run"/seed*; do
     --epochs "${BASELINE_EPOCHS:-100}" --train-split "$out/split.tsv" --predictions "$seed_dir/bpp_predictions.bedgraph" > "$seed_dir/baselines.json"
 done
 SCRIPTS="$here" python3 - "$out" <<'PY'
-import glob, json, math, os, sys
+import glob, json, os, sys
 out = sys.argv[1]
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.environ["SCRIPTS"])

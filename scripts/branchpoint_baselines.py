@@ -32,7 +32,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import SparseLogistic, auroc, average_precision, mean_sd, read_fasta  # noqa: E402
+from baseline_metrics import SparseLogistic, auroc, average_precision, mean_sd, read_fasta, read_split  # noqa: E402
 
 BASES = "ACGT"
 BINS = [(1, 17)] + [(lo, lo + 2) for lo in range(18, 45, 3)] + [(45, 10 ** 9)]
@@ -100,10 +100,9 @@ def main():
     results = {m: {"folds": []} for m in methods}
     pooled = {m: ([], []) for m in methods}
     fold_dirs = sorted(glob.glob(os.path.join(a.seed_dir, "fold*")), key=lambda d: int(os.path.basename(d)[4:]))
-    def read_split(path):
+    def names_by_set(path):
         split = {}
-        for line in open(path):
-            name, part = line.rstrip("\n").split("\t")
+        for name, part in read_split(path).items():
             split.setdefault(part, []).append(name)
         return split
 
@@ -123,12 +122,12 @@ def main():
         return best[3], {"validation_auprc": best[0], "best_epoch": best[1], "l2": best[2],
                          "train_positions": len(train), "validation_positions": len(validation)}
 
-    fixed_logistic = fit_logistic(read_split(a.train_split), 1) if a.train_split else None
+    fixed_logistic = fit_logistic(names_by_set(a.train_split), 1) if a.train_split else None
     fixed_predictions = read_bedgraph(a.predictions) if a.predictions else None
     have_model = True
     for fold_dir in fold_dirs:
         fold = int(os.path.basename(fold_dir)[4:])
-        split = read_split(os.path.join(fold_dir, "best", "split.tsv"))
+        split = names_by_set(os.path.join(fold_dir, "best", "split.tsv"))
         test = positions(split["test"])
         truth = [int(labels[n][i]) for n, i in test]
         scores = {"nearest_a": [nearest[n][i] for n, i in test],

@@ -22,7 +22,8 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import SparseLogistic, auroc, average_precision, read_fasta  # noqa: E402
+from baseline_metrics import (SparseLogistic, auroc, average_precision, read_class_labels, read_fasta,  # noqa: E402
+                              read_split)
 
 BASES = "ACGT"
 
@@ -41,8 +42,8 @@ def main():
     a = p.parse_args()
 
     sequences = read_fasta(a.fasta)
-    labels = {n: int(v) for n, v in (line.rstrip("\n").split("\t")[:2] for line in open(a.labels) if line.strip())}
-    split = {n: s for n, s in (line.rstrip("\n").split("\t") for line in open(a.split) if line.strip())}
+    labels = read_class_labels(a.labels)
+    split = read_split(a.split)
     lengths = {len(s) for s in sequences.values()}
     if len(lengths) != 1:
         sys.exit(f"{a.fasta}: windows of different lengths {sorted(lengths)[:5]}")

@@ -16,12 +16,12 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import auroc, average_precision, read_fasta  # noqa: E402
+from baseline_metrics import auroc, average_precision, read_class_labels, read_fasta, read_split  # noqa: E402
 
 
 sequences = read_fasta(sys.argv[1])
-labels = {n: int(v) for n, v in (line.rstrip("\n").split("\t")[:2] for line in open(sys.argv[2]))}
-split = {n: s for n, s in (line.rstrip("\n").split("\t") for line in open(sys.argv[3]))}
+labels = read_class_labels(sys.argv[2])
+split = read_split(sys.argv[3])
 length = len(next(iter(sequences.values())))
 flanks = [int(f) for f in sys.argv[4].split(",")] if len(sys.argv) > 4 else [None]
 counts = {c: [{b: 1.0 for b in "ACGT"} for _ in range(length)] for c in (0, 1)}

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import read_fasta  # noqa: E402
+from baseline_metrics import read_class_labels, read_fasta, read_split  # noqa: E402
 
 BASES = "ACGT"
 
@@ -67,8 +67,8 @@ def softmax_regression(x_train, y_train, x_valid, y_valid, classes):
 
 def main():
     sequences = read_fasta(sys.argv[1])
-    labels = {n: int(v) for n, v in (line.rstrip("\n").split("\t")[:2] for line in open(sys.argv[2]))}
-    split = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[3]))
+    labels = read_class_labels(sys.argv[2])
+    split = read_split(sys.argv[3])
     parts = {}
     for part in ("train", "validation", "test"):
         names = [n for n, p in split.items() if p == part]

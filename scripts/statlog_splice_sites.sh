@@ -35,7 +35,7 @@ JSON
   done
 done
 SCRIPTS="$here" python3 - "$out" $tasks <<'PY'
-import glob, json, math, os, sys
+import glob, json, os, sys
 out, tasks = sys.argv[1], sys.argv[2:]
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.environ["SCRIPTS"])

@@ -37,6 +37,20 @@ class AtomicOutput {
   bool to_stdout_ = false, committed_ = false;
 };
 
+// A private folder under the system's temporary directory (mkdtemp: mode 0700, a fresh random name), removed with
+// everything in it when destroyed. `purpose` only words the error if it cannot be made.
+class TemporaryFolder {
+ public:
+  explicit TemporaryFolder(const std::string& purpose);
+  ~TemporaryFolder();
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // ---- safetensors ------------------------------------------------------------------------------------------------
 struct SafetensorsContents {
   TensorMap tensors;                              // F32, F16 and BF16 all converted to float32

@@ -5,7 +5,6 @@
 // bottleneck of a whole-genome extraction.
 #include <htslib/bgzf.h>
 #include <htslib/faidx.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include "line_reader.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/genome.hpp"
+#include "splicebert/io.hpp"
 
 namespace splicebert::genome {
 
@@ -74,19 +74,6 @@ std::vector<Contig> read_fai(const std::string& fai) {
   return contigs;
 }
 
-struct TemporaryFolder {
-  std::string path;
-  TemporaryFolder() {
-    std::string pattern = (fs::temp_directory_path() / "splicebert-faidx-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) fail("cannot create a temporary folder for the FASTA index");
-    path = pattern;
-  }
-  ~TemporaryFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 }  // namespace
 
 struct Reference::State {
@@ -120,8 +107,8 @@ Reference::Reference(const std::string& path, size_t cache_window, int threads)
     load(fai, gzi);
   } else {
     refuse_duplicate_names(path);
-    TemporaryFolder folder;  // indexes are read into memory by load(), so the folder can go right after
-    std::string temp_fai = folder.path + "/index.fai", temp_gzi = folder.path + "/index.gzi";
+    TemporaryFolder folder("the FASTA index");  // indexes are read into memory by load(), so the folder can go right after
+    std::string temp_fai = folder.path() + "/index.fai", temp_gzi = folder.path() + "/index.gzi";
     if (fai_build3(path.c_str(), temp_fai.c_str(), kind == 2 ? temp_gzi.c_str() : nullptr) != 0)
       fail(path, ": cannot index this FASTA (is it FASTA, with equal line lengths within each record?)");
     load(temp_fai, temp_gzi);
