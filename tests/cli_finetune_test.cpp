@@ -334,6 +334,7 @@ TEST_F(FinetuneCli, GivenSplitIsUsedAsIsAndBadSplitFilesNameFileAndLine) {
     const auto r = test::run_cli("finetune --preset branchpoint -c " + dir / "config.json" + " -t 1 -q");
     EXPECT_EQ(r.status, 1) << text;
     EXPECT_NE(r.err.find(bad + needle), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad_run")) << "a failed run must leave no output folder: " << text;
   };
   std::string all, without_last;
   for (const auto& [name, set] : given) all += name + "\t" + set + "\n";

@@ -218,6 +218,9 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
            head_config.max_position_embeddings - 2, " (set max_length)");
     encoded.ids.push_back(std::move(ids));
   }
+  // Every seed's folds before the output folder exists: a bad split file fails the run with nothing written.
+  std::vector<std::vector<int>> folds_of_seed;
+  for (uint64_t seed : c.seeds) folds_of_seed.push_back(assign_folds(examples, c, seed));
   std::filesystem::create_directories(c.output);
   if (!options.resume) {
     AtomicOutput config_copy(c.output + "/finetune_config.json", false);
@@ -233,8 +236,9 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
   RunContext context{c, examples, encoded, *model, head_config, options, log};
   json runs = json::array();
   std::map<std::string, std::vector<double>> test_values;
-  for (uint64_t seed : c.seeds) {
-    const std::vector<int> folds = assign_folds(examples, c, seed);
+  for (size_t s = 0; s < c.seeds.size(); ++s) {
+    const uint64_t seed = c.seeds[s];
+    const std::vector<int>& folds = folds_of_seed[s];
     for (int fold = 0; fold < (c.cross_validation ? c.folds : 1); ++fold) {
       const std::string finished = result_path(c, seed, fold);
       json record;
