@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pure-Python metrics, FASTA / split / label reading, label / JSON writing, mean ± sd formatting and a small logistic regression for
+"""Pure-Python metrics, FASTA / chromosome / split / label reading, label / JSON writing, mean ± sd formatting and a small logistic regression for
 the real-data baselines, their data preparation and the drivers' summary tables (docs/finetuning.md).
 
 Imported by chr20_splice_baselines.py, branchpoint_baselines.py, pwm_baseline.py, statlog_junction_baseline.py, the
@@ -11,9 +11,11 @@ The metric conventions are those of src/train/metrics.cpp:
   scores entering together (= sklearn average_precision_score); NaN without positives.
 Run `python3 scripts/baseline_metrics.py` to check both on hand-worked examples.
 """
+import gzip
 import json
 import math
 import random
+import sys
 
 NAN = float("nan")
 
@@ -112,6 +114,32 @@ def read_fasta(path):
         elif name:
             records[name].append(line.upper())
     return {n: "".join(parts) for n, parts in records.items()}
+
+
+def bare(chrom):
+    """The chromosome name without a leading 'chr' (chr20 and 20 name one chromosome)."""
+    return chrom[3:] if chrom.lower().startswith("chr") else chrom
+
+
+def read_chromosome(path, chrom):
+    """(record name, upper-case sequence) of the FASTA record named chrom, with or without 'chr'; plain or gzip /
+    bgzip. Reads up to the end of that record only. Exits naming the file when there is no such record."""
+    opener = gzip.open if path.endswith(".gz") else open
+    parts, found, reading = [], None, False
+    with opener(path, "rt") as f:
+        for line in f:
+            if line.startswith(">"):
+                if reading:
+                    break
+                name = line[1:].split()[0]
+                reading = bare(name) == bare(chrom)
+                if reading:
+                    found = name
+            elif reading:
+                parts.append(line.strip())
+    if found is None:
+        sys.exit(f"{path}: no record named {chrom} (or chr{bare(chrom)})")
+    return found, "".join(parts).upper()
 
 
 def read_split(path):

@@ -34,21 +34,10 @@ from collections import Counter, defaultdict
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import label_string, write_json  # noqa: E402
+from baseline_metrics import label_string, read_fasta, write_json  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("SPLICEBERT_DATA", os.path.join(here, "..", "..", "shared", "data"))
-
-
-def read_fasta(path):
-    records = []
-    for line in open(path):
-        line = line.strip()
-        if line.startswith(">"):
-            records.append([line[1:], []])
-        elif line:
-            records[-1][1].append(line.upper())
-    return [(h, "".join(parts)) for h, parts in records]
 
 
 def main():
@@ -61,7 +50,7 @@ def main():
     R = a.region
 
     introns = []
-    for header, seq in read_fasta(os.path.join(a.bpp_dir, "example.fa")):
+    for header, seq in read_fasta(os.path.join(a.bpp_dir, "example.fa")).items():  # headers have no spaces
         f = header.split("|")
         gene, chrom, start1, end1, strand, _, bps, iid = f[0], f[1], int(f[2]), int(f[3]), f[4], f[5], f[6], f[7]
         assert len(seq) == end1 - start1 + 1, header

@@ -25,12 +25,15 @@ OUT_DIR/prepare_stats.json. Standard library only (reads the bgzip FASTA with th
 """
 import argparse
 import bisect
-import gzip
 import json
 import os
 import random
 import sys
 from collections import Counter, defaultdict
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from baseline_metrics import bare, read_chromosome  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("SPLICEBERT_DATA", os.path.join(here, "..", "..", "shared", "data"))
@@ -40,30 +43,6 @@ COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 
 def revcomp(s):
     return s.translate(COMPLEMENT)[::-1]
-
-
-def bare(chrom):
-    return chrom[3:] if chrom.lower().startswith("chr") else chrom
-
-
-def read_record(path, chrom):
-    """The sequence of the record named chrom (or chrom with / without 'chr'), upper case."""
-    opener = gzip.open if path.endswith(".gz") else open
-    parts, found, reading = [], None, False
-    with opener(path, "rt") as f:
-        for line in f:
-            if line.startswith(">"):
-                if reading:
-                    break
-                name = line[1:].split()[0]
-                reading = bare(name) == bare(chrom)
-                if reading:
-                    found = name
-            elif reading:
-                parts.append(line.strip())
-    if found is None:
-        sys.exit(f"{path}: no record named {chrom} (or chr{bare(chrom)})")
-    return found, "".join(parts).upper()
 
 
 def read_bed6(path):
@@ -118,7 +97,7 @@ def main():
     chroms = {bare(g[0]) for g in genes} | {bare(i[0]) for i in introns}
     if len(chroms) != 1:
         sys.exit(f"one chromosome expected in the annotation, got {sorted(chroms)}")
-    record, seq = read_record(a.fasta, genes[0][0])
+    record, seq = read_chromosome(a.fasta, genes[0][0])
     chrom = genes[0][0]
     print(f"{a.fasta}: record {record}, {len(seq):,} nt; {len(genes)} genes, {len(introns)} introns", file=sys.stderr)
 

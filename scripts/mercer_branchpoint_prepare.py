@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from baseline_metrics import label_string, write_json  # noqa: E402
+from baseline_metrics import label_string, read_chromosome, write_json  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.environ.get("SPLICEBERT_DATA", os.path.join(here, "..", "..", "shared", "data"))
@@ -45,23 +45,11 @@ COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 
 
 def read_one_record(path, record):
-    """The sequence of FASTA record `record` (first word of the header), upper case; plain or bgzip/gzip."""
+    """The sequence of FASTA record `record` (with or without 'chr'), upper case; plain or bgzip/gzip."""
     if not os.path.exists(path):
         sys.exit(f"mercer_branchpoint_prepare: {path} is missing; it is written by scripts/prepare_pretraining_data.sh "
                  "(hg19 chr20 / chrX for pre-training); run that first or pass --chr20 / --chrx")
-    opener = gzip.open if path.endswith(".gz") else open
-    parts, found = [], False
-    with opener(path, "rt") as f:
-        for line in f:
-            if line.startswith(">"):
-                if found:
-                    break
-                found = line[1:].split()[0] == record
-            elif found:
-                parts.append(line.strip().upper())
-    if not found:
-        sys.exit(f"mercer_branchpoint_prepare: {path} has no record '{record}'")
-    return "".join(parts)
+    return read_chromosome(path, record)[1]
 
 
 def main():
@@ -201,12 +189,6 @@ def main():
     stats["largest_locus"] = max(len(l["members"]) for l in loci)
     assert len({r["name"] for r in records}) == len(records)
 
-    os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, "mercer.fa"), "w") as fa, open(os.path.join(a.out, "mercer.labels.tsv"), "w") as tsv:
-        for r in records:
-            fa.write(f">{r['name']}\n{r['window']}\n")
-            tsv.write(r["name"] + "\t" + label_string(r["labels"]) + "\n")
-    write_json(os.path.join(a.out, "prepare_stats.json"), stats)
     print(f"mercer: {sum(stats['mercer_records'].values())} records on chr20/chrX, "
           f"{sum(stats['outside_sequence'].values())} outside the sequence, "
           f"{sum(stats['near_bpp_intron'].values())} within {margin} nt of a BPP intron (excluded), "
@@ -214,8 +196,14 @@ def main():
           f"loci; {stats['labelled_positions']} labelled nucleotides, {stats['positives']} positives "
           f"({positives_on['A']} on A); AG ends {stats['ends_in_ag_fraction']:.3f}; name bases equal "
           f"{name_checks['equal']}/{sum(name_checks.values())}", file=sys.stderr)
-    if failures:
+    if failures:  # before any output, so a failed check leaves no files
         sys.exit("mercer_branchpoint_prepare: check failed: " + "; ".join(failures))
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "mercer.fa"), "w") as fa, open(os.path.join(a.out, "mercer.labels.tsv"), "w") as tsv:
+        for r in records:
+            fa.write(f">{r['name']}\n{r['window']}\n")
+            tsv.write(r["name"] + "\t" + label_string(r["labels"]) + "\n")
+    write_json(os.path.join(a.out, "prepare_stats.json"), stats)
 
 
 if __name__ == "__main__":
