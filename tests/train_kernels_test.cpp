@@ -8,12 +8,12 @@
 #include <random>
 #include <vector>
 
-#include "kernels/attention_backward.hpp"
+#include "kernels/attention_train.hpp"
 #include "kernels/column_sum.hpp"
 #include "kernels/dropout.hpp"
-#include "kernels/gelu_backward.hpp"
+#include "kernels/gelu.hpp"
 #include "kernels/gemm_train.hpp"
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/layer_norm_train.hpp"
 #include "kernels/linear_train.hpp"
 #include "test_util.hpp"
 

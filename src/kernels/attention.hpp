@@ -13,12 +13,10 @@ struct AttentionShape {
 };
 
 // Q, K, V, context: [B, T, C] with head h in columns [h·HD, (h+1)·HD). key_mask [B, T] (1 = real key).
-// probs (optional): [B, NH, T, T]. scratch: grown as needed, one per session.
+// probs (optional): [B, NH, T, T]. scratch: grown as needed, one per session. Runs the fused AVX-512 kernel where
+// the CPU path and head size allow, else the portable one; both are deterministic in batch composition and threads.
 void attention_forward(const AttentionShape& shape, const float* Q, const float* K, const float* V,
                        const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch);
-// Any head size: per block of queries, scores and P·V through BLAS (used when the fused kernel does not apply).
-void attention_forward_blas(const AttentionShape& shape, const float* Q, const float* K, const float* V,
-                            const uint8_t* key_mask, float* context, float* probs, std::vector<float>& scratch);
 void attention_forward_reference(const AttentionShape& shape, const float* Q, const float* K, const float* V,
                                  const uint8_t* key_mask, float* context, float* probs);
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <limits>
 
-#include "kernels/vector_math.hpp"
+#include "kernels/exp_avx512.hpp"
 
 namespace splicebert::kernels {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernels/gelu_backward.hpp"
+#include "kernels/gelu.hpp"
 #include "kernels/gemm_onednn.hpp"
 #include "splicebert/error.hpp"
 
@@ -22,10 +22,6 @@ GemmBackend default_gemm_backend() {
     return GemmBackend::OneDNN;  // measured faster on the encoder's shapes: docs/performance.md
   }();
   return backend;
-}
-
-const char* gemm_backend_name(GemmBackend backend) {
-  return backend == GemmBackend::OpenBLAS ? "openblas" : "onednn";
 }
 
 std::shared_ptr<const PackedLinear> pack_linear(const Tensor& weight, GemmBackend backend, Precision precision) {
@@ -64,27 +60,6 @@ void linear_forward_reference(const float* x, int64_t M, const Linear& linear, f
     }
     if (epilogue == Epilogue::BiasGelu) gelu_forward_reference(y + m * N, y + m * N, N);
   }
-}
-
-void gemm_nt(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
-              1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f, C,
-              static_cast<int>(ldc));
-}
-
-void gemm_nn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(M), static_cast<int>(N),
-              static_cast<int>(K), 1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f,
-              C, static_cast<int>(ldc));
-}
-
-void gemm_tn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate) {
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
-              1.0f, A, static_cast<int>(lda), B, static_cast<int>(ldb), accumulate ? 1.0f : 0.0f, C,
-              static_cast<int>(ldc));
 }
 
 }  // namespace splicebert::kernels

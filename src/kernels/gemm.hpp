@@ -11,7 +11,6 @@ namespace splicebert::kernels {
 
 enum class GemmBackend { OpenBLAS, OneDNN };
 GemmBackend default_gemm_backend();  // $SPLICEBERT_GEMM=openblas|onednn, else the measured best
-const char* gemm_backend_name(GemmBackend backend);
 
 struct PackedLinear {
   virtual ~PackedLinear() = default;
@@ -25,15 +24,5 @@ enum class Epilogue { Bias, BiasGelu };
 void linear_forward(const float* x, int64_t M, const Linear& linear, float* y, Epilogue epilogue = Epilogue::Bias);
 void linear_forward_reference(const float* x, int64_t M, const Linear& linear, float* y,
                               Epilogue epilogue = Epilogue::Bias);
-
-// C[M, N] = A[M, K] · B[N, K]ᵀ (+ C when accumulate), plain row-major, lda/ldb/ldc given. Single call, all threads.
-void gemm_nt(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate = false);
-// C[M, N] = A[M, K] · B[K, N] (+ C when accumulate).
-void gemm_nn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate = false);
-// C[M, N] = A[K, M]ᵀ · B[K, N] (+ C when accumulate) — weight gradients.
-void gemm_tn(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t M, int64_t N,
-             int64_t K, bool accumulate = false);
 
 }  // namespace splicebert::kernels

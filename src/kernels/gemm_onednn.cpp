@@ -8,6 +8,7 @@
 #include <mutex>
 #include <dnnl.hpp>
 
+#include "kernels/cpu_isa.hpp"
 #include "splicebert/error.hpp"
 
 namespace splicebert::kernels {
@@ -28,6 +29,8 @@ void request_amx_permission() {
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine = [] {
     request_amx_permission();
+    // A forced AVX2 path caps oneDNN's JIT too (it must be set before the first primitive is made).
+    if (active_isa() == Isa::Avx2) dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
     return dnnl::engine(dnnl::engine::kind::cpu, 0);
   }();
   return engine;

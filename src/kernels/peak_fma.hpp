@@ -1,5 +1,5 @@
-// The machine's fp32 FMA peak, measured the way peers/RESULTS.md measured it: independent AVX-512 FMA chains per
-// thread, so that "% of peak" in the benchmark compares against this machine, not a datasheet.
+// The machine's fp32 FMA peak, measured the way peers/RESULTS.md measured it: independent FMA chains per thread on
+// the widest vectors the active path uses (AVX-512, or AVX2), so that "% of peak" compares against this machine.
 #pragma once
 
 namespace splicebert::kernels {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/activations.hpp"
+#include "kernels/layer_norm.hpp"
 #include "kernels/attention.hpp"
 #include "kernels/gemm.hpp"
 #include "splicebert/error.hpp"

@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "kernels/dropout.hpp"
-#include "kernels/gelu_backward.hpp"
+#include "kernels/gelu.hpp"
 #include "kernels/gemm_train.hpp"
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/layer_norm_train.hpp"
 #include "kernels/linear_train.hpp"
 #include "splicebert/error.hpp"
 

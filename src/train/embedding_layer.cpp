@@ -1,6 +1,6 @@
 #include "train/embedding_layer.hpp"
 
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/layer_norm_train.hpp"
 
 namespace splicebert::train::detail {
 

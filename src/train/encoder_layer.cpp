@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "kernels/gelu_backward.hpp"
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/gelu.hpp"
+#include "kernels/layer_norm_train.hpp"
 #include "kernels/linear_train.hpp"
 
 namespace splicebert::train::detail {

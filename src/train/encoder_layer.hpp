@@ -5,7 +5,7 @@
 #pragma once
 #include <vector>
 
-#include "kernels/attention_backward.hpp"
+#include "kernels/attention_train.hpp"
 #include "train/hidden_dropout.hpp"
 #include "train/parameter_refs.hpp"
 

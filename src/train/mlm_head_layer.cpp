@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "kernels/column_sum.hpp"
-#include "kernels/gelu_backward.hpp"
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/gelu.hpp"
+#include "kernels/layer_norm_train.hpp"
 #include "kernels/linear_train.hpp"
 #include "splicebert/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "kernels/layer_norm_backward.hpp"
+#include "kernels/layer_norm_train.hpp"
 
 #include <cmath>
 #include <vector>

@@ -1,4 +1,4 @@
-// Element-wise kernels: LayerNorm and softmax (GELU: gelu_backward.hpp, forward and backward together) — each with its scalar reference beside it.
+// LayerNorm over rows (inference and training forward), the fast loop beside its scalar reference.
 #pragma once
 #include <cstdint>
 
@@ -11,8 +11,5 @@ void layer_norm_rows(const float* x, const float* residual, const float* weight,
                      int64_t rows, int64_t C, float* out);
 void layer_norm_rows_reference(const float* x, const float* residual, const float* weight, const float* bias,
                                float eps, int64_t rows, int64_t C, float* out);
-
-// Softmax over n values in place; entries with key_mask[j] == 0 get probability exactly 0 (key_mask may be null).
-void softmax_masked_inplace(float* x, const uint8_t* key_mask, int64_t n);
 
 }  // namespace splicebert::kernels

@@ -1,8 +1,8 @@
-#include "kernels/gelu_backward.hpp"
+#include "kernels/gelu.hpp"
 
 #include <cmath>
 
-#include "kernels/vector_math.hpp"
+#include "kernels/fast_exp.hpp"
 
 namespace splicebert::kernels {
 

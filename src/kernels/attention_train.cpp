@@ -1,4 +1,4 @@
-#include "kernels/attention_backward.hpp"
+#include "kernels/attention_train.hpp"
 
 #include <omp.h>
 
@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "kernels/dropout.hpp"
-#include "kernels/vector_math.hpp"
+#include "kernels/fast_exp.hpp"
 #include "kernels/gemm_train.hpp"
 
 namespace splicebert::kernels {

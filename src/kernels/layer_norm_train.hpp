@@ -1,5 +1,5 @@
 // LayerNorm for training: the forward keeps what the backward needs (x̂ and 1/σ per row), and the backward.
-// Shapes: rows = B·T, C hidden. Same math as layer_norm_rows (activations.hpp): biased variance, eps from the
+// Shapes: rows = B·T, C hidden. Same math as layer_norm_rows (layer_norm.hpp): biased variance, eps from the
 // config, two-pass mean / variance in float32.
 #pragma once
 #include <cstdint>

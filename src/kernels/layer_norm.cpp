@@ -1,4 +1,4 @@
-#include "kernels/activations.hpp"
+#include "kernels/layer_norm.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -52,24 +52,6 @@ void layer_norm_rows(const float* x, const float* residual, const float* weight,
 #pragma omp simd
     for (int64_t c = 0; c < C; ++c) o[c] = (o[c] - mean) * inv * weight[c] + bias[c];
   }
-}
-
-void softmax_masked_inplace(float* x, const uint8_t* key_mask, int64_t n) {
-  float max_value = -std::numeric_limits<float>::infinity();
-  for (int64_t j = 0; j < n; ++j)
-    if (!key_mask || key_mask[j]) max_value = std::max(max_value, x[j]);
-  if (max_value == -std::numeric_limits<float>::infinity()) {  // no real key: define the row as all zeros
-    std::fill(x, x + n, 0.0f);
-    return;
-  }
-  float sum = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    float e = (!key_mask || key_mask[j]) ? std::exp(x[j] - max_value) : 0.0f;
-    x[j] = e;
-    sum += e;
-  }
-  const float inv = 1.0f / sum;
-  for (int64_t j = 0; j < n; ++j) x[j] *= inv;
 }
 
 }  // namespace splicebert::kernels
