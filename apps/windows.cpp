@@ -99,7 +99,7 @@ cli::VerbRegistrar registrar(
       auto args = std::make_shared<WindowsArguments>();
       app.add_option("-i,--input", args->inputs, "SPECIES=FASTA (plain/gzip/bgzip; repeatable)");
       app.add_option("--input-list", args->input_list, "TSV of SPECIES<TAB>FASTA lines");
-      cli::add_output_option(app, args->output, "output prefix: PREFIX.{train,valid,test}.{tokens,index,...}");
+      cli::add_output_prefix_option(app, args->output, "output prefix: PREFIX.{train,valid,test}.{tokens,index,...}");
       app.get_option("--output")->required();
       app.add_option("-l,--length", args->length, "fixed window length (default 510)");
       app.add_option("--min-length", args->min_length, "variable length: shortest window");
