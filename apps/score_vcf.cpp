@@ -86,6 +86,8 @@ vcf::Annotation annotate(const vcf::Record& record, const variant::SitePlan& pla
 }
 
 int run(const ScoreVcfOptions& o) {
+  if (o.input == "-" && o.annotation == "-")
+    fail("-a - and -i - (the default) cannot both read standard input: give the VCF or the annotation as a file");
   apply_threads(o.threads);
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LoadOptions load;

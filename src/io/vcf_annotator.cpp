@@ -80,9 +80,12 @@ Annotator::Annotator(AnnotatorOptions options) : state_(std::make_unique<State>(
   const std::string& in_name = s.options.input;
   s.in = hts_open(in_name.c_str(), "r");
   if (!s.in) fail(s.input_name(), ": cannot open");
-  if (hts_get_format(s.in)->category != variant_data) fail(s.input_name(), ": not a VCF or BCF file");
+  if (hts_get_format(s.in)->category != variant_data) fail(s.input_name(), ": not a VCF or BCF file (a VCF starts with ##fileformat=VCFv4.x and a #CHROM line: is the "
+                         "header missing?)");
   s.header = bcf_hdr_read(s.in);
-  if (!s.header) fail(s.input_name(), ": cannot read the VCF header (malformed, or no #CHROM line)");
+  if (!s.header)
+    fail(s.input_name(), ": cannot read the VCF header (malformed, or missing: a VCF starts with ##fileformat=VCFv4.x "
+                         "and a #CHROM line; records without that header need one added, e.g. from bcftools view -h)");
   check_existing_definition(s.header, "SpliceBERT", BCF_VL_VAR, BCF_HT_STR, s.input_name());
   check_existing_definition(s.header, "SB_KL", BCF_VL_A, BCF_HT_REAL, s.input_name());
   check_existing_definition(s.header, "SB_REASON", BCF_VL_VAR, BCF_HT_STR, s.input_name());
