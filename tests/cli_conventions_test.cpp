@@ -97,3 +97,29 @@ TEST(Conventions, TheShippedModelSaysWhatItIs) {
 
 }  // namespace
 }  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
+  test::TempDir dir;
+  const std::string extract = "extract -f " + shell_quote(test::genome_fasta()) + " -a " +
+                              shell_quote(test::genome_gtf()) + " -o " + shell_quote(dir / "out.fa");
+  auto loud = run_cli(extract);
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  EXPECT_NE(loud.err.find("splicebert extract: 1 records, "), std::string::npos) << loud.err;
+  EXPECT_NE(loud.err.find(" nt/s"), std::string::npos) << loud.err;
+  auto quiet = run_cli(extract + " -q");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+
+  std::ofstream(dir / "pairs.tsv") << "id\tref\talt\tpos\texon_start\texon_end\n"
+                                   << "p\tACGUACGUACGUACGUACGU\tACGUACGUAAGUACGUACGU\t9\t.\t.\n";
+  auto pairs = run_cli("score-pairs -t 1 -m " + shell_quote(test::small_model()) + " -i " +
+                       shell_quote(dir / "pairs.tsv") + " -o " + shell_quote(dir / "out.tsv"));
+  ASSERT_EQ(pairs.status, 0) << pairs.err;
+  EXPECT_NE(pairs.err.find("splicebert score-pairs: 1 records, 1 pairs"), std::string::npos) << pairs.err;
+}
+
+}  // namespace
+}  // namespace splicebert

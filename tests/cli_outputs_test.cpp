@@ -1,4 +1,4 @@
-// Outputs never destroy what they point at (docs/outputs.md), for every verb that writes a file: a symlink is
+// Outputs never destroy what they point at (docs/cli.md, "Outputs"), for every verb that writes a file: a symlink is
 // written through, a FIFO and a device are written in place, `-o -` is standard output, a symlink planted at a
 // temporary's name is never followed, SIGINT/SIGTERM leave no temporary, an unwritable output fails before any work,
 // and a full disk is an error with its reason.

@@ -19,7 +19,7 @@ std::string read_file_text(const std::string& path);
 std::string sha256_hex(const void* data, size_t size);
 std::string sha256_file_hex(const std::string& path);
 
-// ---- outputs (docs/outputs.md) ----------------------------------------------------------------------------------
+// ---- outputs (docs/cli.md, "Outputs") ----------------------------------------------------------------------------------
 // How an output path is written. "-", /dev/stdout and /dev/fd/1 are standard output. A path that is, or links to,
 // an existing file that is not a regular file (a device such as /dev/null, a FIFO, a socket) is written in place,
 // never replaced. Anything else gets a temporary file beside the symlinks' final target, renamed onto it on commit,

@@ -1,4 +1,4 @@
-// Output files that never destroy what they point at (docs/outputs.md): devices and FIFOs are written in place,
+// Output files that never destroy what they point at (docs/cli.md, "Outputs"): devices and FIFOs are written in place,
 // symlinks are written through, regular files are replaced atomically by a temporary created exclusively beside
 // the final target, flushed to disk before the rename, and removed on error or on SIGINT/SIGTERM/SIGHUP.
 #include <fcntl.h>
