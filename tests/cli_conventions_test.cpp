@@ -123,3 +123,25 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
 
 }  // namespace
 }  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(Conventions, QuietKeepsACountOfWarningsAboutTheData) {
+  test::TempDir dir;
+  std::ofstream(dir / "regions.bed") << "chr16\t100\t100\tempty\t0\t+\nchr16\t100\t200\tr1\t0\t+\n";
+  const std::string extract = "extract -f " + shell_quote(test::genome_fasta()) + " -a " +
+                              shell_quote(dir / "regions.bed") + " -o " + shell_quote(dir / "out.fa");
+  auto loud = run_cli(extract);
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  ASSERT_NE(loud.err.find("warning: "), std::string::npos) << "the fixture should warn: " << loud.err;
+  auto quiet = run_cli(extract + " -q");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_NE(quiet.err.find("extract: warning: 1 warning about the input (0 shown; -q hides the details)"),
+            std::string::npos)
+      << quiet.err;
+  EXPECT_EQ(std::count(quiet.err.begin(), quiet.err.end(), '\n'), 1) << quiet.err;
+}
+
+}  // namespace
+}  // namespace splicebert
