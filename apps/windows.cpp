@@ -76,6 +76,10 @@ int run_windows(const WindowsArguments& args) {
   job.branchpoint_bed = args.branchpoint_labels;
   job.command_line = cli::command_line();
   genome::Diagnostics diagnostics(args.skip_bad, args.quiet);
+  cli::RateProgress rate(args.quiet, "windows", "nt");
+  job.progress = [&rate](size_t records, size_t nucleotides) {
+    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(nucleotides));
+  };
   genome::WindowSummary summary = genome::build_window_shards(job, diagnostics);
   if (!args.quiet) {
     std::fprintf(stderr, "%-16s %-6s %12s %14s\n", "species", "split", "windows", "nucleotides");

@@ -112,6 +112,9 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
   auto quiet = run_cli(extract + " -q");
   ASSERT_EQ(quiet.status, 0) << quiet.err;
   EXPECT_EQ(quiet.err, "");
+  auto windows = run_cli("windows -i " + shell_quote(dir / "out.fa") + " -o " + shell_quote(dir / "shards"));
+  ASSERT_EQ(windows.status, 0) << windows.err;
+  EXPECT_NE(windows.err.find("splicebert windows: 1 records, "), std::string::npos) << windows.err;
 
   std::ofstream(dir / "pairs.tsv") << "id\tref\talt\tpos\texon_start\texon_end\n"
                                    << "p\tACGUACGUACGUACGUACGU\tACGUACGUAAGUACGUACGU\t9\t.\t.\n";

@@ -214,6 +214,8 @@ struct WindowJob {
   AnnotationFormat annotation_format = AnnotationFormat::automatic;
   std::string branchpoint_bed;    // non-empty: PREFIX.*.labels = branchpoint labels from this Mercer BED
   std::string command_line;       // recorded in the JSON sidecars
+  // Called after every input record with the records and nucleotides read so far (a CLI's progress); may be empty.
+  std::function<void(size_t records, size_t nucleotides)> progress;
 };
 struct WindowCounts {
   size_t windows = 0, nucleotides = 0;
