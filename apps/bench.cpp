@@ -15,6 +15,7 @@
 
 #include "bench_common.hpp"
 #include "cli.hpp"
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 
 namespace splicebert::cli {
@@ -27,8 +28,8 @@ struct Workload {
 const std::vector<Workload> kWorkloads = {{"a", 1, 1026}, {"b", 8, 512}, {"c", 64, 128}, {"d", 1, 66}};
 
 struct BenchOptions {
-  std::string model, workloads = "a,b,c,d", threads = "1,2", precision = "f32", row;
-  int repeats = 5;
+  std::string model, workloads = "a,b,c,d", threads_list = "1,2", precision = "f32", row;
+  int repeats = 5, threads = -1;  // -t N: one thread count instead of --threads-list
   bool json = false, quiet = false, variants = false, train = false;
 };
 
@@ -41,7 +42,7 @@ int run_row(const BenchOptions& o) {
   const Workload w = *it;
   const int threads = std::stoi(parts[1]);
   apply_threads(threads);
-  const Precision precision = parts[2] == "bf16" ? Precision::BF16 : Precision::F32;
+  const Precision precision = parse_precision(parts[2], "--row");
   auto model = Model::load(o.model, {.precision = precision});
   const Tokenizer& tok = model->tokenizer();
   std::mt19937 rng(1234);
@@ -75,8 +76,10 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   auto o = std::make_shared<BenchOptions>();
   app.add_option("-m,--model", o->model, "model folder (default: a built-in base-size random model)");
   app.add_option("--workloads", o->workloads, "comma list of a,b,c,d")->capture_default_str();
-  app.add_option("--threads", o->threads, "comma list of thread counts")->capture_default_str();
-  app.add_option("--precision", o->precision, "comma list of f32,bf16")->capture_default_str();
+  app.add_option("--threads-list", o->threads_list, "comma list of thread counts")->capture_default_str();
+  app.add_option("-t,--threads", o->threads, "one thread count instead of --threads-list (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--precision", o->precision, "comma list of f32 (fp32), bf16 (bfloat16)")->capture_default_str();
   app.add_option("--repeats", o->repeats, "timed runs per row after warm-up (median reported)")->capture_default_str();
   app.add_option("--row", o->row, "internal: run one row in this process")->group("");
   app.add_flag("--variants", o->variants,
@@ -88,31 +91,39 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   add_quiet_option(app, o->quiet);
   return [o] {
     if (!o->row.empty()) return run_row(*o);
+    const std::vector<int> thread_counts = bench::thread_list(o->threads_list, o->threads);
+    const std::vector<std::string> precisions = bench::precision_list(o->precision, "--precision");
     std::vector<bench::RowSpec> rows;
-    for (const auto& precision : bench::split_list(o->precision))
+    for (const auto& precision : precisions)
       for (const auto& workload : bench::split_list(o->workloads))
-        for (const auto& threads : bench::split_list(o->threads)) rows.push_back({workload, precision, std::stoi(threads)});
+        for (int threads : thread_counts) rows.push_back({workload, precision, threads});
     int status = bench::run_rows({"bench", o->model, o->repeats, o->json, o->quiet}, rows);
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    if (o->train) {  // the training rows live in their own verb, run once with the same options
-      std::string command = "'" + self + "' bench-train --threads " + o->threads + " --precision " + o->precision +
-                            " --repeats " + std::to_string(o->repeats) + (o->json ? " --json" : "") +
-                            (o->quiet ? " -q" : "") + (o->model.empty() ? "" : " -m '" + o->model + "'");
-      std::fflush(stdout);
-      if (std::system(command.c_str()) != 0) status = 1;
+    std::string threads_list, precision_list;
+    for (int threads : thread_counts) threads_list += (threads_list.empty() ? "" : ",") + std::to_string(threads);
+    for (const auto& precision : precisions) precision_list += (precision_list.empty() ? "" : ",") + precision;
+    if (o->train) {  // the training rows, with the same options (bench-train's code, called directly)
+      bench::TrainRequest train;
+      train.model = o->model;
+      train.threads_list = threads_list;
+      train.precisions = precision_list;
+      train.repeats = o->repeats;
+      train.json = o->json;
+      train.quiet = o->quiet;
+      if (bench::run_train_rows(train) != 0) status = 1;
     }
-    if (o->variants) {
-      // The variant rows live in their own verb; run it once per thread count with the same model and output style.
-      for (const auto& threads : bench::split_list(o->threads)) {
-        std::string command = "'" + self + "' bench-variants -t " + threads + (o->json ? " --json" : "") +
-                              (o->quiet ? " -q" : "") + (o->model.empty() ? "" : " -m '" + o->model + "'");
-        std::fflush(stdout);
-        if (std::system(command.c_str()) != 0) status = 1;
+    if (o->variants) {  // the variant rows (bench-variants' code), once per thread count, with the same model
+      for (int threads : thread_counts) {
+        bench::VariantsRequest variants;
+        variants.model = o->model;
+        variants.threads = threads;
+        variants.json = o->json;
+        variants.quiet = o->quiet;
+        if (bench::run_variant_rows(variants) != 0) status = 1;
       }
     }
     return status;
   };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -13,6 +13,8 @@
 
 #include "kernels/peak_fma.hpp"
 #include "splicebert/base_checkpoint.hpp"
+#include "splicebert/enums.hpp"
+#include "splicebert/error.hpp"
 
 namespace splicebert::cli::bench {
 
@@ -22,6 +24,31 @@ std::vector<std::string> split_list(const std::string& text) {
   for (std::string item; std::getline(stream, item, ',');)
     if (!item.empty()) parts.push_back(item);
   return parts;
+}
+
+std::vector<std::string> precision_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> names;
+  for (const std::string& item : split_list(text)) names.push_back(precision_name(parse_precision(item, option)));
+  if (names.empty()) fail(option, ": no precision given");
+  return names;
+}
+
+std::vector<int> thread_list(const std::string& text, int single) {
+  if (single >= 0) return {single > 0 ? single : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)))};
+  std::vector<int> counts;
+  for (const std::string& item : split_list(text)) {
+    size_t used = 0;
+    int count = 0;
+    try {
+      count = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || count < 1) fail("--threads-list: '", item, "' is not a thread count of 1 or more");
+    counts.push_back(count);
+  }
+  if (counts.empty()) fail("--threads-list: no thread count given");
+  return counts;
 }
 
 double forward_flops(const ModelConfig& c, int64_t batch, int64_t tokens) {

@@ -33,6 +33,29 @@ struct ParentOptions {
   bool json = false, quiet = false;
 };
 
+// `bench --train` and `bench-train`: training-step rows.
+struct TrainRequest {
+  std::string model, workloads = "b,a2", threads_list = "1,2", precisions = "f32";
+  int repeats = 5;
+  bool json = false, quiet = false;
+};
+int run_train_rows(const TrainRequest& request);
+
+// `bench --variants` and `bench-variants`: variant-scoring and ISM rows at one thread count.
+struct VariantsRequest {
+  Precision precision = Precision::F32;
+  std::string model;
+  int64_t window = 510, variants = 24, ism_positions = 8, max_tokens = 16384;
+  int threads = 0, repeats = 3;
+  bool json = false, quiet = false;
+};
+int run_variant_rows(VariantsRequest request);
+
+// A comma list of precisions in any accepted spelling (parse_precision), as canonical names ("f32", "bf16").
+std::vector<std::string> precision_list(const std::string& text, const std::string& option);
+// A comma list of thread counts (each ≥ 1), or -t N alone when `single` ≥ 0 was given (0 = all cores).
+std::vector<int> thread_list(const std::string& text, int single);
+
 // Runs every row in a child (`VERB -q --row WORKLOAD,THREADS,PRECISION --repeats R -m MODEL`), prints the table (or
 // JSON lines) with % of the fp32 FMA peak measured here per thread count. Returns the exit status.
 int run_rows(const ParentOptions& options, const std::vector<RowSpec>& rows);

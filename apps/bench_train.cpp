@@ -16,6 +16,7 @@
 #include "bench_common.hpp"
 #include "kernels/gemm_train.hpp"
 #include "cli.hpp"
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/train.hpp"
 
@@ -28,10 +29,9 @@ struct TrainWorkload {
 };
 const std::vector<TrainWorkload> kTrainWorkloads = {{"b", 8, 512}, {"a2", 2, 1026}};
 
-struct BenchTrainOptions {
-  std::string model, workloads = "b,a2", threads = "1,2", precisions = "f32", row;
-  int repeats = 5;
-  bool json = false, quiet = false;
+struct BenchTrainOptions : bench::TrainRequest {
+  std::string row;
+  int threads = -1;  // -t N: one thread count instead of --threads-list
 };
 
 // A training step costs about three forwards (the backward computes two products per forward product); the MLM head
@@ -40,8 +40,8 @@ double step_flops(const ModelConfig& c, const TrainWorkload& w) { return 3 * ben
 
 int run_train_row(const BenchTrainOptions& o) {
   const auto parts = bench::split_list(o.row);  // workload,threads,precision
-  if (parts.size() != 3 || (parts[2] != "f32" && parts[2] != "bf16")) fail("--row expects WORKLOAD,THREADS,f32|bf16");
-  kernels::set_train_gemm_bf16(parts[2] == "bf16");
+  if (parts.size() != 3) fail("--row expects WORKLOAD,THREADS,PRECISION");
+  kernels::set_train_gemm_bf16(parse_precision(parts[2], "--row") == Precision::BF16);
   auto it = std::find_if(kTrainWorkloads.begin(), kTrainWorkloads.end(),
                          [&](const TrainWorkload& w) { return w.name == parts[0]; });
   if (it == kTrainWorkloads.end()) fail("unknown training workload '", parts[0], "' (b or a2)");
@@ -87,12 +87,26 @@ int run_train_row(const BenchTrainOptions& o) {
   return 0;
 }
 
+}  // namespace
+
+int bench::run_train_rows(const bench::TrainRequest& o) {
+  std::vector<bench::RowSpec> rows;
+  for (const auto& workload : bench::split_list(o.workloads))
+    for (const auto& precision : bench::precision_list(o.precisions, "--precision"))
+      for (int threads : bench::thread_list(o.threads_list, -1)) rows.push_back({workload, precision, threads});
+  return bench::run_rows({"bench-train", o.model, o.repeats, o.json, o.quiet}, rows);
+}
+
+namespace {
+
 VerbRegistrar registrar("bench-train", "benchmark training-step throughput (MLM step on 8x512 and 2x1026)",
                         [](CLI::App& app) {
   auto o = std::make_shared<BenchTrainOptions>();
   app.add_option("-m,--model", o->model, "model folder with an MLM head (default: a built-in base-size random model)");
   app.add_option("--workloads", o->workloads, "comma list of b (8x512), a2 (2x1026)")->capture_default_str();
-  app.add_option("--threads", o->threads, "comma list of thread counts")->capture_default_str();
+  app.add_option("--threads-list", o->threads_list, "comma list of thread counts")->capture_default_str();
+  app.add_option("-t,--threads", o->threads, "one thread count instead of --threads-list (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--repeats", o->repeats, "timed steps per row after warm-up (median reported)")->capture_default_str();
   app.add_option("--precision", o->precisions, "comma list of f32, bf16 (mixed precision: bfloat16 GEMMs)")
       ->capture_default_str();
@@ -101,14 +115,10 @@ VerbRegistrar registrar("bench-train", "benchmark training-step throughput (MLM 
   add_quiet_option(app, o->quiet);
   return [o] {
     if (!o->row.empty()) return run_train_row(*o);
-    std::vector<bench::RowSpec> rows;
-    for (const auto& workload : bench::split_list(o->workloads))
-      for (const auto& precision : bench::split_list(o->precisions))
-        for (const auto& threads : bench::split_list(o->threads))
-          rows.push_back({workload, precision, std::stoi(threads)});
-    return bench::run_rows({"bench-train", o->model, o->repeats, o->json, o->quiet}, rows);
+    if (o->threads >= 0) o->threads_list = std::to_string(bench::thread_list("", o->threads).front());
+    return bench::run_train_rows(*o);
   };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -12,20 +12,13 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "bench_common.hpp"
 #include "cli.hpp"
 #include "splicebert/base_checkpoint.hpp"
 #include "splicebert/variant.hpp"
 
 namespace splicebert::cli {
 namespace {
-
-struct BenchVariantsOptions {
-  std::string precision = "f32";
-  std::string model;
-  int64_t window = 510, variants = 24, ism_positions = 8, max_tokens = 16384;
-  int threads = 0, repeats = 3;
-  bool json = false, quiet = false;
-};
 
 std::string random_dna(std::mt19937& rng, int64_t length) {
   std::string s;
@@ -46,7 +39,9 @@ double seconds_of(int repeats, F&& work) {
   return times[times.size() / 2];
 }
 
-int run(BenchVariantsOptions o) {
+}  // namespace
+
+int bench::run_variant_rows(bench::VariantsRequest o) {
   apply_threads(o.threads);
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   std::string temp_dir;
@@ -59,7 +54,7 @@ int run(BenchVariantsOptions o) {
   }
   LoadOptions load;
   load.require_lm_head = true;
-  load.precision = o.precision == "bf16" ? Precision::BF16 : Precision::F32;
+  load.precision = o.precision;
   auto model = Model::load(o.model, load);
   Session session(model);
   std::mt19937 rng(2024);
@@ -141,9 +136,11 @@ int run(BenchVariantsOptions o) {
   return 0;
 }
 
+namespace {
+
 VerbRegistrar registrar("bench-variants", "benchmark variant scoring (variants/s) and ISM (positions/s)",
                         [](CLI::App& app) {
-  auto o = std::make_shared<BenchVariantsOptions>();
+  auto o = std::make_shared<bench::VariantsRequest>();
   app.add_option("-m,--model", o->model, "model folder (default: a built-in base-size random model)");
   add_threads_option(app, o->threads);
   add_json_option(app, o->json);
@@ -156,8 +153,8 @@ VerbRegistrar registrar("bench-variants", "benchmark variant scoring (variants/s
   app.add_option("--ism-positions", o->ism_positions, "positions mutated in the ISM row")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  return [o] { return run(*o); };
-});
+  return [o] { return bench::run_variant_rows(*o); };
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -15,26 +15,40 @@ namespace splicebert::cli {
 // A verb adds its options to `app` and returns the function that runs it (returns the exit status).
 using VerbSetup = std::function<std::function<int()>(CLI::App& app)>;
 
+// Verbs that run the model's forward (or training) pay for a second process start to choose OpenMP's wait policy
+// (main.cpp); the others start once.
+enum class RunsModel { No, Yes };
+
 struct VerbRegistrar {
-  VerbRegistrar(const char* name, const char* description, VerbSetup setup);
+  VerbRegistrar(const char* name, const char* description, VerbSetup setup, RunsModel runs_model = RunsModel::No);
 };
 
 struct Verb {
   std::string name, description;
   VerbSetup setup;
+  bool runs_model = false;
 };
 std::vector<Verb>& verbs();
+const Verb* find_verb(const std::string& name);
+// The registered verb closest to a mistyped one (edit distance at most 2, or a verb it is a prefix of); empty if none.
+std::string closest_verb(const std::string& typed);
 
 // ---- options shared between verbs -------------------------------------------------------------------------------
-std::string default_model_dir();  // $SPLICEBERT_MODEL, else the model shipped in the repository / install
+std::string default_model_dir();  // $SPLICEBERT_MODEL, else shipped_model_dir()
+std::string shipped_model_dir();  // models/default beside the build, or share/splicebert/models/default installed
 void add_model_option(CLI::App& app, std::string& model_dir);           // -m/--model DIR
-void add_threads_option(CLI::App& app, int& threads);                   // -t/--threads N (0 = all cores)
+void add_threads_option(CLI::App& app, int& threads);                   // -t/--threads N (0 = all cores; N >= 0)
 void add_quiet_option(CLI::App& app, bool& quiet);                      // -q/--quiet
-void add_output_option(CLI::App& app, std::string& output, const std::string& help);  // -o/--output FILE
+// -o/--output FILE, checked when parsed (folder exists and is writable), so a verb fails before any work.
+void add_output_option(CLI::App& app, std::string& output, const std::string& help);
+void add_output_folder_option(CLI::App& app, std::string& output, const std::string& help);  // -o/--output DIR
+void add_output_prefix_option(CLI::App& app, std::string& output, const std::string& help);  // -o/--output PREFIX
+// The same check for a verb's further output files (--bedgraph, --bed, ...).
+CLI::Validator writable_output_file();
 void add_input_option(CLI::App& app, std::string& input, const std::string& help);    // -i/--input FILE
 void add_json_option(CLI::App& app, bool& json);                        // --json
 void add_no_t_to_u_option(CLI::App& app, bool& no_t_to_u);              // --no-t-to-u
-void add_precision_option(CLI::App& app, std::string& precision);       // --precision f32|bf16
+void add_precision_option(CLI::App& app, Precision& precision);         // --precision f32|bf16 (parse_precision)
 void add_skip_bad_option(CLI::App& app, bool& skip_bad);                // --skip-bad
 void add_max_tokens_option(CLI::App& app, int64_t& max_tokens);         // --max-tokens N (token budget per batch)
 void add_window_option(CLI::App& app, int64_t& window, const std::string& help);  // --window NT
@@ -65,21 +79,28 @@ void report_unknown_characters(const std::string& verb, const std::string& recor
                                const Tokenizer& tokenizer, bool quiet);
 void warn_if_short(const std::string& verb, const std::string& record, int64_t nucleotides, bool quiet);
 
+// Once per run of a verb that scores variants or calls sites: a warning when `model_dir` is the stand-in model
+// shipped with splicebert (small, trained here) with the command to use a published checkpoint instead.
+void warn_if_shipped_model(const std::string& verb, const std::string& model_dir, bool quiet);
+
 // Progress on stderr, quiet with -q.
 struct Progress {
   bool quiet = false;
   void message(const std::string& text) const;
 };
 
-// "VERB: N records, M UNIT, R UNIT/s" on stderr at most every 2 s (and always when `final`), quiet with -q.
+// "splicebert VERB: N records, M UNIT, R UNIT/s[, P % done, ETA T]" on stderr at most every 2 s (and always when
+// `final`), quiet with -q. With a known total amount (set_total) the line has the fraction done and an ETA.
 class RateProgress {
  public:
   RateProgress(bool quiet, std::string verb, std::string unit);
+  void set_total(int64_t total_amount) { total_ = total_amount; }
   void update(int64_t records, int64_t amount, bool final = false);
 
  private:
   Progress progress_;
   std::string verb_, unit_;
+  int64_t total_ = 0;
   double started_ = 0, last_ = -1e9;
 };
 

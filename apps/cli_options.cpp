@@ -8,13 +8,19 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/fasta.hpp"
+#include "splicebert/io.hpp"
 
 namespace splicebert::cli {
 
 std::string default_model_dir() {
   if (const char* env = std::getenv("SPLICEBERT_MODEL"); env && *env) return env;
+  return shipped_model_dir();
+}
+
+std::string shipped_model_dir() {
   // The model shipped with the sources (models/default), found next to the build or the installed binary.
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -36,15 +42,47 @@ void add_model_option(CLI::App& app, std::string& model_dir) {
 
 void add_threads_option(CLI::App& app, int& threads) {
   threads = 0;
-  app.add_option("-t,--threads", threads, "threads (0 = all cores)")->capture_default_str();
+  app.add_option("-t,--threads", threads, "threads (0 = all cores)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text.starts_with("-") ? text + " is not a thread count (0 = all cores, or N >= 1)"
+                                         : std::string();
+          },
+          "N>=0"));
 }
 
 void add_quiet_option(CLI::App& app, bool& quiet) {
   app.add_flag("-q,--quiet", quiet, "no progress messages on stderr");
 }
 
+namespace {
+CLI::Validator validator_from(void (*check)(const std::string&), const char* what) {
+  return CLI::Validator(
+      [check](std::string& path) {
+        try {
+          check(path);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      },
+      what);
+}
+}  // namespace
+
+CLI::Validator writable_output_file() { return validator_from(check_output_path, "FILE"); }
+
 void add_output_option(CLI::App& app, std::string& output, const std::string& help) {
-  app.add_option("-o,--output", output, help);
+  app.add_option("-o,--output", output, help)->check(writable_output_file());
+}
+
+void add_output_folder_option(CLI::App& app, std::string& output, const std::string& help) {
+  app.add_option("-o,--output", output, help)->check(validator_from(check_output_prefix, "DIR"));
+}
+
+void add_output_prefix_option(CLI::App& app, std::string& output, const std::string& help) {
+  app.add_option("-o,--output", output, help)->check(validator_from(check_output_prefix, "PREFIX"));
 }
 
 void add_input_option(CLI::App& app, std::string& input, const std::string& help) {
@@ -57,11 +95,22 @@ void add_no_t_to_u_option(CLI::App& app, bool& no_t_to_u) {
   app.add_flag("--no-t-to-u", no_t_to_u, "keep T as T instead of converting it to U");
 }
 
-void add_precision_option(CLI::App& app, std::string& precision) {
-  precision = "f32";
-  app.add_option("--precision", precision, "compute precision")
-      ->check(CLI::IsMember({"f32", "bf16"}))
-      ->capture_default_str();
+void add_precision_option(CLI::App& app, Precision& precision) {
+  precision = Precision::F32;
+  app.add_option_function<std::string>(
+         "--precision", [&precision](const std::string& text) { precision = parse_precision(text, "--precision"); },
+         "compute precision: f32 (fp32, float32) or bf16 (bfloat16)")
+      ->default_str("f32")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            try {
+              parse_precision(text, "");  // CLI11 puts the option's name in front
+              return std::string();
+            } catch (const Error& e) {
+              return std::string(e.what());
+            }
+          },
+          "f32|bf16"));
 }
 
 void add_skip_bad_option(CLI::App& app, bool& skip_bad) {
@@ -152,6 +201,18 @@ void warn_if_short(const std::string& verb, const std::string& record, int64_t n
               << " nt is shorter than 64 nt; SpliceBERT's outputs on such short inputs are unreliable\n";
 }
 
+void warn_if_shipped_model(const std::string& verb, const std::string& model_dir, bool quiet) {
+  if (quiet) return;
+  std::error_code ec;
+  const auto given = std::filesystem::weakly_canonical(model_dir, ec);
+  if (ec) return;
+  if (given != std::filesystem::weakly_canonical(shipped_model_dir(), ec) || ec) return;
+  std::cerr << "splicebert " << verb << ": warning: " << model_dir
+            << " is the small stand-in model trained by splicebert itself (4 layers x 192), not the published "
+               "SpliceBERT; for real scores download a published checkpoint (README, \"Published models\") and pass "
+               "it with -m, e.g. splicebert " << verb << " -m SpliceBERT.1024nt ...\n";
+}
+
 void Progress::message(const std::string& text) const {
   if (!quiet) std::cerr << text << std::endl;
 }
@@ -169,10 +230,16 @@ void RateProgress::update(int64_t records, int64_t amount, bool final) {
   const double now = seconds_now();
   if (!final && now - last_ < 2.0) return;
   last_ = now;
-  char line[256];
-  std::snprintf(line, sizeof line, "%s: %lld records, %lld %s, %.0f %s/s", verb_.c_str(),
-                static_cast<long long>(records), static_cast<long long>(amount), unit_.c_str(),
-                amount / std::max(now - started_, 1e-9), unit_.c_str());
+  const double rate = amount / std::max(now - started_, 1e-9);
+  char line[320];
+  int length = std::snprintf(line, sizeof line, "splicebert %s: %lld records, %lld %s, %.0f %s/s", verb_.c_str(),
+                             static_cast<long long>(records), static_cast<long long>(amount), unit_.c_str(), rate,
+                             unit_.c_str());
+  if (total_ > 0 && !final && length > 0 && length < static_cast<int>(sizeof line)) {
+    const double left = rate > 0 ? static_cast<double>(std::max<int64_t>(total_ - amount, 0)) / rate : 0;
+    std::snprintf(line + length, sizeof line - static_cast<size_t>(length), ", %.1f %% done, ETA %.0f s",
+                  100.0 * static_cast<double>(amount) / static_cast<double>(total_), left);
+  }
   progress_.message(line);
 }
 

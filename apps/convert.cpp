@@ -14,7 +14,7 @@ VerbRegistrar registrar("convert", "convert a checkpoint between the original an
                         [](CLI::App& app) {
   auto o = std::make_shared<ConvertCliOptions>();
   add_input_option(app, o->input, "input model folder");
-  add_output_option(app, o->output, "output model folder (must not exist or be empty)");
+  add_output_folder_option(app, o->output, "output model folder (must not exist or be empty)");
   app.get_option("--input")->required();
   app.get_option("--output")->required();
   app.add_option("--vocab", o->convert.vocab, "target vocabulary: 26 (published hub files), 28 (current) or a file")

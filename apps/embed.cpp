@@ -13,7 +13,8 @@ namespace splicebert::cli {
 namespace {
 
 struct EmbedCliOptions {
-  std::string model, input, output, layers, pool = "none", precision;
+  std::string model, input, output, layers, pool = "none";
+  Precision precision = Precision::F32;
   bool attentions = false, logits = false, keep_special = false, no_t_to_u = false, quiet = false;
   int threads = 0;
   int64_t window = 0, stride = 0, max_tokens = 16384;
@@ -81,7 +82,7 @@ VerbRegistrar registrar("embed", "write embeddings (hidden states, pooled vector
                npy = out_path.ends_with(".npy");
     if (!npz && !st && !npy) fail(out_path, ": output must end in .npz, .safetensors or .npy");
     LoadOptions load{.require_lm_head = o->logits,
-                     .precision = o->precision == "bf16" ? Precision::BF16 : Precision::F32};
+                     .precision = o->precision};
     auto model = Model::load(o->model, load);
     Tokenizer tokenizer = model->tokenizer();
     tokenizer.set_t_to_u(!o->no_t_to_u);
@@ -141,7 +142,7 @@ VerbRegistrar registrar("embed", "write embeddings (hidden states, pooled vector
     }
     return 0;
   };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -19,7 +19,8 @@ namespace splicebert::cli {
 namespace {
 
 struct EvalMlmArgs {
-  std::string model, precision, output;
+  std::string model, output;
+  Precision precision = Precision::F32;
   std::vector<std::string> test;
   train::MaskedEvaluationOptions evaluation;
   int threads = 0;
@@ -38,7 +39,7 @@ int run(const EvalMlmArgs& args) {
   const auto prefixes = split_comma_lists(args.test);
   if (prefixes.empty()) throw Error("eval-mlm: --test needs at least one shard prefix");
   apply_threads(args.threads);
-  LoadOptions load{.require_lm_head = true, .precision = args.precision == "bf16" ? Precision::BF16 : Precision::F32, .pooler_file = {}};
+  LoadOptions load{.require_lm_head = true, .precision = args.precision, .pooler_file = {}};
   auto model = Model::load(args.model, load);
   Session session(model);
   const Progress progress{args.quiet};
@@ -109,7 +110,7 @@ VerbRegistrar registrar("eval-mlm", "held-out masked-nucleotide accuracy on wind
   add_quiet_option(app, args->quiet);
   add_output_option(app, args->output, "also write the JSON report to FILE");
   return [args] { return run(*args); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -60,6 +60,10 @@ int run_extract(const ExtractArguments& args) {
   genome::Reference reference(args.fasta, 4u << 20, options.threads);
   for (const auto& text : args.regions) options.regions.push_back(genome::parse_region(text, &reference));
   auto annotation = genome::open_annotation(args.annotation, genome::parse_annotation_format(args.format), diagnostics);
+  cli::RateProgress rate(args.quiet, "extract", "nt");
+  options.progress = [&rate](size_t records, size_t bases) {
+    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(bases));
+  };
   genome::ExtractStats stats = genome::extract_sequences(reference, *annotation, options, args.output, diagnostics);
   cli::Progress progress{args.quiet};
   progress.message("extract: " + std::to_string(stats.records) + " records, " + std::to_string(stats.bases) +

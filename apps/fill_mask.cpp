@@ -12,7 +12,8 @@ namespace splicebert::cli {
 namespace {
 
 struct FillMaskCliOptions {
-  std::string model, input, precision;
+  std::string model, input;
+  Precision precision = Precision::F32;
   std::vector<std::string> sequences;
   int top_k = 5, threads = 0;
   bool json = false, nucleotides_only = false, no_t_to_u = false, quiet = false;
@@ -40,7 +41,7 @@ VerbRegistrar registrar("fill-mask", "predict the tokens at <mask> positions", [
   return [options] {
     apply_threads(options->threads);
     LoadOptions load{.require_lm_head = true,
-                     .precision = options->precision == "bf16" ? Precision::BF16 : Precision::F32};
+                     .precision = options->precision};
     auto model = Model::load(options->model, load);
     Session session(model);
     const auto inputs = collect_sequences(options->sequences, options->input);
@@ -71,7 +72,7 @@ VerbRegistrar registrar("fill-mask", "predict the tokens at <mask> positions", [
     if (options->json) std::cout << (inputs.size() == 1 ? all[0] : all).dump(1) << "\n";
     return 0;
   };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -62,7 +62,7 @@ VerbRegistrar registrar("finetune", "fine-tune a sequence or nucleotide head fro
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -11,7 +11,7 @@ namespace {
 VerbRegistrar registrar("init", "write a randomly initialised (untrained) model folder", [](CLI::App& app) {
   auto spec = std::make_shared<BaseCheckpointSpec>();
   auto output = std::make_shared<std::string>();
-  add_output_option(app, *output, "model folder to write");
+  add_output_folder_option(app, *output, "model folder to write");
   app.get_option("--output")->required();
   app.add_option("--seed", spec->seed, "generator seed")->capture_default_str();
   app.add_option("--layers", spec->layers, "encoder layers")->capture_default_str();

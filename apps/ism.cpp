@@ -1,4 +1,5 @@
-// splicebert ism -i FASTA -o OUT.npz [--bedgraph FILE]: in-silico mutagenesis of every record (or -r region): the
+// splicebert ism (-i FASTA | -f GENOME -r REGION…) -o OUT.npz [--bedgraph FILE]: in-silico mutagenesis of every
+// record (or region of the genome): the
 // context KL of all 3·L single-nucleotide substitutions (SPEC §6, docs/variants.md), an [L,4] matrix per record.
 #include <algorithm>
 #include <chrono>
@@ -16,8 +17,8 @@ namespace splicebert::cli {
 namespace {
 
 struct IsmCliOptions {
-  std::string precision = "f32";
-  std::string model, input, output, bedgraph;
+  Precision precision = Precision::F32;
+  std::string model, input, fasta, output, bedgraph;
   std::vector<std::string> regions;
   int64_t window = 0, max_tokens = 16384;
   int threads = 0;
@@ -46,11 +47,11 @@ std::vector<Target> collect_targets(const IsmCliOptions& o) {
     }
     return targets;
   }
-  genome::Reference reference(o.input);
+  genome::Reference reference(o.fasta);
   for (const std::string& text : o.regions) {
     const genome::Region region = genome::parse_region(text, &reference);
     const int contig = reference.find_contig(region.chrom);
-    if (contig < 0) fail("-r ", text, ": no sequence '", region.chrom, "' in ", o.input);
+    if (contig < 0) fail("-r ", text, ": no sequence '", region.chrom, "' in ", o.fasta);
     const int64_t end = std::min(region.end, reference.contig_length(contig));
     if (region.start >= end) fail("-r ", text, ": empty region");
     Target target{text, "", reference.contig_name(contig), region.start, '+'};
@@ -61,10 +62,14 @@ std::vector<Target> collect_targets(const IsmCliOptions& o) {
 }
 
 int run(const IsmCliOptions& o) {
+  // -f is the genome in every verb; -i the records to mutate.
+  if (o.regions.empty() == o.input.empty() || o.regions.empty() != o.fasta.empty())
+    fail("give -i FASTA (whole records) or -f GENOME with -r CHROM:BEG-END (regions of the genome)");
   apply_threads(o.threads);
+  warn_if_shipped_model("ism", o.model, o.quiet);
   LoadOptions load;
   load.require_lm_head = true;
-  load.precision = o.precision == "bf16" ? Precision::BF16 : Precision::F32;
+  load.precision = o.precision;
   auto model = Model::load(o.model, load);
   variant::IsmOptions options;
   options.full_vocab = o.full_vocab;
@@ -72,6 +77,8 @@ int run(const IsmCliOptions& o) {
   options.max_tokens = o.max_tokens;
   const std::vector<Target> targets = collect_targets(o);
   if (targets.empty()) fail(o.input, ": no records");
+  int64_t total = 0;
+  for (const Target& target : targets) total += static_cast<int64_t>(target.sequence.size());
 
   auto meta = provenance(model.get());
   meta["score"] = std::string("context KL (docs/variants.md) of each substitution; columns A C G U; NaN at the "
@@ -80,7 +87,9 @@ int run(const IsmCliOptions& o) {
                                   "whole vocabulary"
                                 : "softmax over the A C G U logits");
   Session session(model);
-  Progress progress{o.quiet};
+  RateProgress progress(o.quiet, "ism", "positions");
+  progress.set_total(total);
+  int64_t done = 0, records = 0;
   NpzWriter npz;
   std::vector<std::string> bedgraph_lines;
   for (const Target& target : targets) {
@@ -109,8 +118,10 @@ int run(const IsmCliOptions& o) {
     std::snprintf(rate, sizeof rate, ": %lld nt, %lld windows, %lld forwards in %.2f s (%.1f positions/s)",
                   static_cast<long long>(L), static_cast<long long>(result.windows),
                   static_cast<long long>(result.forwards), seconds, static_cast<double>(L) / std::max(seconds, 1e-9));
-    progress.message("splicebert ism: " + target.name + rate);
+    Progress{o.quiet}.message("splicebert ism: " + target.name + rate);
+    progress.update(++records, done += L);
   }
+  progress.update(records, done, /*final=*/true);
   npz.add_text("__provenance__", nlohmann::json(meta).dump());
   npz.write(o.output);
   if (!o.bedgraph.empty()) {
@@ -128,20 +139,22 @@ VerbRegistrar registrar("ism", "in-silico mutagenesis: context KL of every singl
                         [](CLI::App& app) {
   auto o = std::make_shared<IsmCliOptions>();
   add_model_option(app, o->model);
-  add_input_option(app, o->input, "FASTA ('-' = stdin; with -r an indexable file: plain or bgzip)");
+  add_input_option(app, o->input, "FASTA records to mutate ('-' = stdin)");
+  add_fasta_option(app, o->fasta);
+  app.get_option("--fasta")->description("with -r: the genome FASTA, plain or bgzip (indexed when .fai is present)");
   add_output_option(app, o->output, "output .npz: <record>/kl [L,4] per record");
-  app.get_option("--input")->required();
   app.get_option("--output")->required();
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);
   add_window_option(app, o->window, "nucleotides per window (default: the model's maximum); longer records are tiled");
   add_precision_option(app, o->precision);
   add_max_tokens_option(app, o->max_tokens);
-  app.add_option("--bedgraph", o->bedgraph, "also write the per-position maximum over the three substitutions");
+  app.add_option("--bedgraph", o->bedgraph, "also write the per-position maximum over the three substitutions")
+      ->check(writable_output_file());
   app.add_flag("--full-vocab", o->full_vocab, "SpliceBERT's ISM study: full softmax, clipped, KL over the vocabulary");
-  app.add_option("-r,--region", o->regions, "mutate CHROM:BEG-END of the FASTA instead of whole records (repeatable)");
+  app.add_option("-r,--region", o->regions, "mutate CHROM:BEG-END of the genome (-f) instead of records (repeatable)");
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

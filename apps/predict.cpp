@@ -6,6 +6,7 @@
 // per record in an npz.
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,7 @@ namespace {
 struct PredictOptions {
   std::string model, input, output, bedgraph, bed, tsv, npz;
   std::string fasta, annotation, format = "auto", feature = "transcript";  // genome mode: -f + -a
+  Precision precision = Precision::F32;
   double threshold = 0.5;
   int score_class = -1, threads = 0;  // −1: class 1 for two or more labels, else 0
   int64_t window = 0, stride = 0, max_tokens = 16384;
@@ -89,7 +91,9 @@ void commit_text(const std::string& path, const std::string& text) {
 
 int run(const PredictOptions& o) {
   apply_threads(o.threads);
-  auto model = Model::load(o.model);
+  LoadOptions load;
+  load.precision = o.precision;
+  auto model = Model::load(o.model, load);
   const ModelConfig& c = model->config();
   if (c.head.kind == HeadKind::None) fail(o.model, ": not a fine-tuned model (no sequence, token or contact head)");
   PredictOptions options = o;
@@ -97,6 +101,14 @@ int run(const PredictOptions& o) {
   if (options.score_class >= std::max(1, c.head.num_labels))
     fail("--class ", options.score_class, " is outside the head's ", c.head.num_labels, " labels");
   const bool token = c.head.kind == HeadKind::Token, contact = c.head.kind == HeadKind::Contact;
+  // An output the head does not produce is a mistake in the command, not something to skip silently.
+  const char* kind = token ? "token" : contact ? "contact" : "sequence";
+  for (const auto& [option, given, applies] :
+       {std::tuple{"--bedgraph", &o.bedgraph, token}, std::tuple{"--bed", &o.bed, token},
+        std::tuple{"--tsv", &o.tsv, c.head.kind == HeadKind::Sequence}, std::tuple{"--npz", &o.npz, contact}})
+    if (!given->empty() && !applies)
+      fail(option, " does not apply: ", o.model, " has a ", kind, " head, whose outputs are ",
+           token ? "--bedgraph and --bed" : contact ? "--npz" : "--tsv", " (or -o)");
   // -o (default stdout) is the main output: the bedGraph of a token head, the TSV of a sequence head, the npz of a
   // contact head; the specific options name it explicitly.
   const std::string main_output = o.output.empty() ? "-" : o.output;
@@ -179,16 +191,19 @@ VerbRegistrar registrar("predict",
   add_stride_option(app, o->stride);
   add_max_tokens_option(app, o->max_tokens);
   add_skip_bad_option(app, o->skip_bad);
-  app.add_option("--bedgraph", o->bedgraph, "token head: per-nucleotide scores (bedGraph)");
-  app.add_option("--bed", o->bed, "token head: nucleotides scoring ≥ --threshold (BED6, score = 1000·score)");
-  app.add_option("--tsv", o->tsv, "sequence head: name and scores (sigmoid for one label, else logits)");
-  app.add_option("--npz", o->npz, "contact head: logits [L, L, n] per record name");
+  app.add_option("--bedgraph", o->bedgraph, "token head: per-nucleotide scores (bedGraph)")->check(writable_output_file());
+  app.add_option("--bed", o->bed, "token head: nucleotides scoring ≥ --threshold (BED6, score = 1000·score)")
+      ->check(writable_output_file());
+  app.add_option("--tsv", o->tsv, "sequence head: name and scores (sigmoid for one label, else logits)")
+      ->check(writable_output_file());
+  app.add_option("--npz", o->npz, "contact head: logits [L, L, n] per record name")->check(writable_output_file());
+  add_precision_option(app, o->precision);
   app.add_option("--threshold", o->threshold, "score for a called site")->capture_default_str();
   app.add_option("--class", o->score_class, "class whose score a token head reports (default 1, or 0 for one label)");
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -61,7 +61,7 @@ VerbRegistrar registrar("pretrain", "MLM pre-training from a JSON config (stages
   app.add_option("-t,--threads", o->threads, "threads per rank (0 = the config's `threads`, else all cores)");
   add_quiet_option(app, o->quiet);
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

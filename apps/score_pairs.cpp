@@ -13,7 +13,7 @@ namespace splicebert::cli {
 namespace {
 
 struct ScorePairsOptions {
-  std::string precision = "f32";
+  Precision precision = Precision::F32;
   std::string model, input, output = "-", center = "variant";
   int64_t window = 0, max_kl_window = 50, chunk = 1024, max_tokens = 16384;
   int threads = 0;
@@ -23,9 +23,10 @@ struct ScorePairsOptions {
 
 int run(const ScorePairsOptions& o) {
   apply_threads(o.threads);
+  warn_if_shipped_model("score-pairs", o.model, o.quiet);
   LoadOptions load;
   load.require_lm_head = true;
-  load.precision = o.precision == "bf16" ? Precision::BF16 : Precision::F32;
+  load.precision = o.precision;
   auto model = Model::load(o.model, load);
   const int64_t max_nt = model->config().max_position_embeddings - 2;
   const int64_t window = o.window > 0 ? o.window : max_nt;
@@ -48,6 +49,8 @@ int run(const ScorePairsOptions& o) {
   Session session(model);
   std::map<std::string, size_t> counts;
   const auto started = std::chrono::steady_clock::now();
+  RateProgress progress(o.quiet, "score-pairs", "pairs");
+  progress.set_total(static_cast<int64_t>(pairs.size()));
   for (size_t begin = 0; begin < pairs.size(); begin += static_cast<size_t>(o.chunk)) {
     const size_t end = std::min(pairs.size(), begin + static_cast<size_t>(o.chunk));
     std::vector<std::string> status(end - begin);
@@ -78,6 +81,7 @@ int run(const ScorePairsOptions& o) {
           << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << variant::format_score(s.donor_kl) << '\t'
           << variant::format_score(s.acceptor_kl) << '\t' << variant::format_score(s.masked_delta_p) << '\n';
     }
+    progress.update(static_cast<int64_t>(end), static_cast<int64_t>(end));
   }
   output.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -107,7 +111,7 @@ VerbRegistrar registrar("score-pairs", "zero-shot splicing scores of REF/ALT seq
   app.add_flag("--no-masked-dp", o->no_masked_dp, "skip masked_dP (.), saving one forward pass in three");
   app.add_option("--chunk", o->chunk, "pairs scored together")->capture_default_str()->check(CLI::PositiveNumber);
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

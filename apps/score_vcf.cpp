@@ -16,7 +16,7 @@ namespace splicebert::cli {
 namespace {
 
 struct ScoreVcfOptions {
-  std::string precision = "f32";
+  Precision precision = Precision::F32;
   std::string model, fasta, annotation, format = "auto", input = "-", output = "-", output_type, center = "variant";
   std::string regions_file;
   std::vector<std::string> regions;
@@ -41,9 +41,8 @@ std::string info_safe(std::string text) {
 
 
 // Warnings for records with a problem in the data (not the ordinary NOT_IN_TRANSCRIPT / INDEL): the first few in
-// full, then only counted.
+// full, then only counted. Never hidden by -q: they are about the data, not progress.
 struct Warnings {
-  bool quiet = false;
   std::string source;
   size_t printed = 0;
   std::map<std::string, size_t> counts;  // reason -> ALT alleles
@@ -51,7 +50,7 @@ struct Warnings {
     for (auto reason : plan.reasons)
       ++counts[reason == variant::Reason::none ? "scored" : variant::reason_name(reason)];
     if (record.alts.empty()) ++counts["UNSUPPORTED_ALLELE"];
-    if (plan.message.empty() || quiet) return;
+    if (plan.message.empty()) return;
     if (++printed <= 20)
       std::cerr << "splicebert score-vcf: warning: " << source << ": " << record.label() << ": " << plan.message
                 << "; not scored\n";
@@ -87,11 +86,14 @@ vcf::Annotation annotate(const vcf::Record& record, const variant::SitePlan& pla
 }
 
 int run(const ScoreVcfOptions& o) {
+  if (o.input == "-" && o.annotation == "-")
+    fail("-a - and -i - (the default) cannot both read standard input: give the VCF or the annotation as a file");
   apply_threads(o.threads);
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LoadOptions load;
   load.require_lm_head = true;
-  load.precision = o.precision == "bf16" ? Precision::BF16 : Precision::F32;
+  load.precision = o.precision;
+  warn_if_shipped_model("score-vcf", o.model, o.quiet);
   auto model = Model::load(o.model, load);
   const int64_t max_nt = model->config().max_position_embeddings - 2;
   const int64_t window = o.window > 0 ? o.window : max_nt;
@@ -103,8 +105,9 @@ int run(const ScoreVcfOptions& o) {
   genome::Reference reference(o.fasta);
   auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
   const variant::TranscriptIndex transcripts(*annotation, reference);
-  if (transcripts.on_unknown_contigs())
-    progress.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
+  diagnostics.summary("score-vcf");  // counted warnings about the annotation, shown with -q too
+  if (transcripts.on_unknown_contigs())  // about the data: shown with -q too
+    Progress{}.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
                      " transcripts are on contigs the reference lacks; ignored");
   const variant::RegionFilter regions(o.regions, o.regions_file, reference);
   variant::SiteOptions site_options;
@@ -137,11 +140,11 @@ int run(const ScoreVcfOptions& o) {
 
   Session session(model);
   Warnings warnings;
-  warnings.quiet = o.quiet;
   warnings.source = o.input == "-" ? "stdin" : o.input;
   variant::ScoringStats stats;
   size_t records = 0, scored_jobs = 0;
   const auto started = std::chrono::steady_clock::now();
+  RateProgress rate(o.quiet, "score-vcf", "allele x transcript scores");
   for (;;) {
     const std::vector<vcf::Record>& chunk = annotator.read(static_cast<size_t>(o.chunk));
     if (chunk.empty()) break;
@@ -158,6 +161,7 @@ int run(const ScoreVcfOptions& o) {
     annotator.write(annotations);
     records += chunk.size();
     scored_jobs += jobs.size();
+    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(scored_jobs));
   }
   annotator.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -196,7 +200,7 @@ VerbRegistrar registrar("score-vcf", "zero-shot splicing scores of VCF variants 
   add_precision_option(app, o->precision);
   add_max_tokens_option(app, o->max_tokens);
   return [o] { return run(*o); };
-});
+}, RunsModel::Yes);
 
 }  // namespace
 }  // namespace splicebert::cli

@@ -76,6 +76,10 @@ int run_windows(const WindowsArguments& args) {
   job.branchpoint_bed = args.branchpoint_labels;
   job.command_line = cli::command_line();
   genome::Diagnostics diagnostics(args.skip_bad, args.quiet);
+  cli::RateProgress rate(args.quiet, "windows", "nt");
+  job.progress = [&rate](size_t records, size_t nucleotides) {
+    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(nucleotides));
+  };
   genome::WindowSummary summary = genome::build_window_shards(job, diagnostics);
   if (!args.quiet) {
     std::fprintf(stderr, "%-16s %-6s %12s %14s\n", "species", "split", "windows", "nucleotides");
@@ -99,7 +103,7 @@ cli::VerbRegistrar registrar(
       auto args = std::make_shared<WindowsArguments>();
       app.add_option("-i,--input", args->inputs, "SPECIES=FASTA (plain/gzip/bgzip; repeatable)");
       app.add_option("--input-list", args->input_list, "TSV of SPECIES<TAB>FASTA lines");
-      cli::add_output_option(app, args->output, "output prefix: PREFIX.{train,valid,test}.{tokens,index,...}");
+      cli::add_output_prefix_option(app, args->output, "output prefix: PREFIX.{train,valid,test}.{tokens,index,...}");
       app.get_option("--output")->required();
       app.add_option("-l,--length", args->length, "fixed window length (default 510)");
       app.add_option("--min-length", args->min_length, "variable length: shortest window");

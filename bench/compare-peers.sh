@@ -38,7 +38,7 @@ if ((train)); then
        ATEN_CPU_CAPABILITY=avx512 $PY torch/bench_train.py --threads "$t" --tag tuned \
        --variants train_fp32,train_bf16_autocast) >> "$results/peers_train.jsonl"
   done
-  ./build/splicebert bench-train --json -q --threads "$threads" --precision f32,bf16 > "$results/splicebert_train.jsonl"
+  ./build/splicebert bench-train --json -q --threads-list "$threads" --precision f32,bf16 > "$results/splicebert_train.jsonl"
   $PY - "$results/peers_train.jsonl" "$results/splicebert_train.jsonl" <<'PYEOF'
 import json, sys
 peers = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -73,7 +73,7 @@ for t in "${thread_list[@]}"; do
   (cd "$work" && node ort/bench_ort.js --model work/bert_fused_attention.onnx --opt all --threads "$t" \
      --workloads "$workloads" --tag ort 2>/dev/null) >> "$results/peers.jsonl"
 done
-./build/splicebert bench --json -q --threads "$threads" --workloads "$workloads" --precision f32,bf16 \
+./build/splicebert bench --json -q --threads-list "$threads" --workloads "$workloads" --precision f32,bf16 \
   > "$results/splicebert.jsonl"
 
 $PY - "$results/peers.jsonl" "$results/splicebert.jsonl" <<'PYEOF'

@@ -98,7 +98,7 @@ TEST(IsmCli, MatrixBedGraphAndProvenance) {
 
 TEST(IsmCli, RegionOfAReference) {
   TempDir dir;
-  auto r = run_cli("ism -q -t 1 -m " + shell_quote(small_model()) + " -i " + shell_quote(genome_fasta()) +
+  auto r = run_cli("ism -q -t 1 -m " + shell_quote(small_model()) + " -f " + shell_quote(genome_fasta()) +
                    " -r chr16:47590-47609 -o " + shell_quote(dir / "out.npz"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(read_npz(dir / "out.npz").at("chr16:47590-47609/kl").shape, (Shape{20, 4}));

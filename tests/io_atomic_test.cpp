@@ -67,6 +67,48 @@ TEST(AtomicOutput, UnwritableDirectoryNamesThePath) {
   expect_error([&] { AtomicOutput out(dir / "no/such/dir/out.npy"); }, {dir / "no/such/dir/out.npy", "No such file"});
 }
 
+TEST(OutputTarget, EachKindOfPath) {
+  test::TempDir dir;
+  EXPECT_EQ(resolve_output_target("-").kind, OutputKind::StandardOutput);
+  EXPECT_EQ(resolve_output_target("/dev/stdout").kind, OutputKind::StandardOutput);
+  fs::create_symlink("/dev/null", dir / "null");
+  EXPECT_EQ(resolve_output_target(dir / "null").kind, OutputKind::InPlace);
+  fs::create_directory(dir / "real");
+  fs::create_symlink("real/file.txt", dir / "link");
+  fs::create_symlink("link", dir / "link2");  // a chain of relative links
+  const OutputTarget through = resolve_output_target(dir / "link2");
+  EXPECT_EQ(through.kind, OutputKind::Replace);
+  EXPECT_EQ(fs::weakly_canonical(through.path), fs::weakly_canonical(dir / "real/file.txt"));
+  expect_error([&] { resolve_output_target(dir.path); }, {dir.path, "is a folder"});
+}
+
+TEST(AtomicOutput, WritesThroughASymlinkAndKeepsPermissions) {
+  test::TempDir dir;
+  std::ofstream(dir / "target") << "old";
+  fs::permissions(dir / "target", fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink("target", dir / "link");
+  AtomicOutput out(dir / "link", false);
+  out.stream() << "new";
+  out.commit();
+  EXPECT_TRUE(fs::is_symlink(dir / "link"));
+  EXPECT_EQ(read_file_text(dir / "target"), "new");
+  EXPECT_EQ(fs::status(dir / "target").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(entries_in(dir.path), 2u);
+}
+
+TEST(AtomicOutput, AFullDeviceIsAWriteErrorWithItsReason) {
+  test::TempDir dir;
+  fs::create_symlink("/dev/full", dir / "full");
+  expect_error(
+      [&] {
+        AtomicOutput out(dir / "full");
+        out.stream() << std::string(3 << 20, 'x');  // more than the buffer: written (and failing) before commit
+        out.commit();
+      },
+      {dir / "full", "No space left on device"});
+  EXPECT_TRUE(fs::is_symlink(dir / "full"));
+}
+
 TEST(FileUtil, ReadErrorsNameThePathAndReason) {
   test::TempDir dir;
   expect_error([&] { read_file_bytes(dir / "missing"); }, {dir / "missing", "No such file or directory"});

@@ -26,7 +26,11 @@ std::string data_dir() {
 }
 
 std::string source_dir() { return SPLICEBERT_SOURCE_DIR; }
-std::string binary() { return SPLICEBERT_BIN; }
+// $SPLICEBERT_BIN runs the tests against another build (e.g. the one before a change, to see a test fail there).
+std::string binary() {
+  const char* other = std::getenv("SPLICEBERT_BIN");
+  return other && *other ? other : SPLICEBERT_BIN;
+}
 
 nlohmann::json load_manifest(const std::string& fixture) {
   return nlohmann::json::parse(read_file_text(fixtures_dir() + "/" + fixture + "/manifest.json"));

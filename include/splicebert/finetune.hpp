@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "splicebert/enums.hpp"
 #include "splicebert/config.hpp"
 #include "splicebert/tensor.hpp"
 
@@ -25,7 +26,7 @@ struct FinetuneConfig {
                                      // folds 3, test fold 0, validation 1, train 2; group_by / stratify unused)
   int folds = 10;                    // test = fold f, validation = fold f+1 (mod folds), train = the rest
   bool cross_validation = false;     // every fold as test once (else fold 0 only)
-  std::string group_by = "none";     // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND)) |
+  GroupBy group_by = GroupBy::None;  // none | chrom (bedtools-style names NAME::CHROM:START-END(STRAND)) |
                                      // prefix (the record name up to its first '|', e.g. a gene or an intron)
   bool stratify = true;              // sequence-level classification: balance classes across folds
   std::vector<uint64_t> seeds = {1};
@@ -38,7 +39,7 @@ struct FinetuneConfig {
   double plateau_factor = 0.5, plateau_min_lr = 1e-7;
   int plateau_patience = 1;
   int threads = 0;
-  std::string precision = "f32";     // "bf16": mixed precision training GEMMs (as pretrain's "precision")
+  Precision precision = Precision::F32;  // BF16: mixed precision training GEMMs (as pretrain's "precision")
   nlohmann::json source_json;        // the config as given, copied next to every checkpoint
 
   static FinetuneConfig from_json(const nlohmann::json& json, const std::string& source);

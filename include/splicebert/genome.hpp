@@ -3,6 +3,7 @@
 // into mmap-able token shards, and per-nucleotide splice-site / branchpoint labels. Design notes: docs/genome.md.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -132,6 +133,8 @@ struct ExtractOptions {
   std::vector<Region> regions;                 // keep features overlapping any
   std::unordered_set<std::string> ids;         // keep transcripts whose name or gene is listed
   int threads = 1;                             // bgzip output compression
+  // Called after every record written with the records and nucleotides so far (a CLI's progress line); may be empty.
+  std::function<void(size_t records, size_t bases)> progress;
 };
 struct ExtractStats {
   size_t transcripts = 0, records = 0, bases = 0;
@@ -211,6 +214,8 @@ struct WindowJob {
   AnnotationFormat annotation_format = AnnotationFormat::automatic;
   std::string branchpoint_bed;    // non-empty: PREFIX.*.labels = branchpoint labels from this Mercer BED
   std::string command_line;       // recorded in the JSON sidecars
+  // Called after every input record with the records and nucleotides read so far (a CLI's progress); may be empty.
+  std::function<void(size_t records, size_t nucleotides)> progress;
 };
 struct WindowCounts {
   size_t windows = 0, nucleotides = 0;

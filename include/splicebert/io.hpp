@@ -19,8 +19,53 @@ std::string read_file_text(const std::string& path);
 std::string sha256_hex(const void* data, size_t size);
 std::string sha256_file_hex(const std::string& path);
 
-// Writes to a temporary name beside `path` and renames on commit(); if destroyed uncommitted (an error was thrown)
-// the temporary is removed, so no partial output is ever left under the final name. path "-" = stdout (no rename).
+// ---- outputs (docs/cli.md, "Outputs") ----------------------------------------------------------------------------------
+// How an output path is written. "-", /dev/stdout and /dev/fd/1 are standard output. A path that is, or links to,
+// an existing file that is not a regular file (a device such as /dev/null, a FIFO, a socket) is written in place,
+// never replaced. Anything else gets a temporary file beside the symlinks' final target, renamed onto it on commit,
+// so a symlinked output is written through and stays a symlink.
+enum class OutputKind { StandardOutput, InPlace, Replace };
+struct OutputTarget {
+  OutputKind kind = OutputKind::Replace;
+  std::string path;  // symlinks resolved (Replace), or the path as given (InPlace)
+};
+OutputTarget resolve_output_target(const std::string& path);
+
+// Throws a one-line Error saying why `path` could not be written as an output file (its folder is missing or not
+// writable, a folder is in the way, a read-only file system, ...), so that verbs fail before any work.
+void check_output_path(const std::string& path);
+// The same for an output prefix: the folder that PREFIX.* files go into must exist and be writable.
+void check_output_prefix(const std::string& prefix);
+
+// The file descriptor level of an output: for Replace a temporary created exclusively (O_EXCL never follows a
+// symlink planted at its name) beside the target; fsync'ed and renamed on commit(); removed if never committed,
+// and also when the process gets SIGINT, SIGTERM or SIGHUP (once remove_output_temporaries_on_signals() ran).
+class OutputFile {
+ public:
+  explicit OutputFile(std::string path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }            // as given
+  const std::string& temporary() const { return temp_path_; }  // empty unless Replace
+  // Writes all bytes or throws an Error naming the path and the reason (no space left, read-only, ...).
+  void write(const void* data, size_t size);
+  void commit();
+
+ private:
+  std::string path_, temp_path_;
+  OutputTarget target_;
+  int fd_ = -1, slot_ = -1;  // slot_: its entry in the table of temporaries removed on signals
+  bool committed_ = false;
+};
+
+// Installs SIGINT / SIGTERM / SIGHUP handlers (unless the signal is ignored) that delete every temporary output
+// still open, then die of the same signal. For programs (the CLI); a library caller with its own handlers skips it.
+void remove_output_temporaries_on_signals();
+
+// A stream over OutputFile ("-": std::cout). If destroyed uncommitted (an error was thrown) nothing is left under
+// any name; commit() reports write errors with their reason (a full disk, a closed pipe) and exits non-zero via Error.
 class AtomicOutput {
  public:
   explicit AtomicOutput(std::string path, bool binary = true);
@@ -32,10 +77,17 @@ class AtomicOutput {
   const std::string& path() const { return path_; }
 
  private:
-  std::string path_, temp_path_;
-  std::unique_ptr<std::ofstream> file_;
-  bool to_stdout_ = false, committed_ = false;
+  class Buffer;
+  std::string path_;
+  std::unique_ptr<OutputFile> file_;
+  std::unique_ptr<Buffer> buffer_;
+  std::unique_ptr<std::ostream> stream_;
+  bool committed_ = false;
 };
+
+// Flushes standard output and throws an Error ("standard output: No space left on device") if anything written to
+// it was lost; the CLI calls it before exiting 0.
+void finish_standard_output();
 
 // A private folder under the system's temporary directory (mkdtemp: mode 0700, a fresh random name), removed with
 // everything in it when destroyed. `purpose` only words the error if it cannot be made.

@@ -1,4 +1,5 @@
 // Bad-input policy shared by every genome verb: fatal by default, counted warnings with --skip-bad.
+#include <algorithm>
 #include <cstdio>
 
 #include "splicebert/error.hpp"
@@ -29,8 +30,13 @@ void Diagnostics::warn(const std::string& where, const std::string& what) {
   print(where + ": " + what);
 }
 
+// Warnings about the data survive -q as one counted line: -q silences progress, not what is wrong with the input.
 void Diagnostics::summary(const std::string& verb) const {
   if (bad_ > 0) std::fprintf(stderr, "%s: %zu bad record%s skipped (--skip-bad)\n", verb.c_str(), bad_, bad_ == 1 ? "" : "s");
+  const size_t shown = quiet_ ? 0 : std::min(printed_, max_printed_warnings);
+  if (warnings_ > 0 && shown < warnings_ + bad_)
+    std::fprintf(stderr, "%s: warning: %zu warning%s about the input (%zu shown%s)\n", verb.c_str(), warnings_,
+                 warnings_ == 1 ? "" : "s", shown, quiet_ ? "; -q hides the details" : "");
 }
 
 }  // namespace splicebert::genome

@@ -89,6 +89,7 @@ class Extractor {
     text += '\n';
     output.written();
     ++stats.records;
+    if (options_.progress) options_.progress(stats.records, stats.bases);
   }
 
  private:

@@ -64,7 +64,14 @@ class GtfReader final : public GroupedAnnotationReader {
       else if (columns.type == "CDS") part = TranscriptAssembler::Part::cds;
       else if (columns.type == "transcript") part = TranscriptAssembler::Part::transcript;
       else continue;  // gene, UTR, start_codon, ...: the transcript's exons already say everything needed
-      if (!find_gtf_attribute(columns.attributes, "transcript_id", transcript_id) || transcript_id.empty()) {
+      const bool has_id = find_gtf_attribute(columns.attributes, "transcript_id", transcript_id) && !transcript_id.empty();
+      // AUGUSTUS writes a transcript line's id alone in the attribute column ("g1.t1"): that is its transcript_id.
+      if (!has_id && part == TranscriptAssembler::Part::transcript && !columns.attributes.empty() &&
+          columns.attributes.find_first_of(" \t;=\"") == std::string_view::npos && columns.attributes != ".") {
+        assembler_.add(columns.attributes, part, columns.chrom, columns.strand, columns.interval, lines_->line_number());
+        continue;
+      }
+      if (!has_id) {
         diagnostics_.bad(lines_->where(), "malformed GTF line: " + std::string(columns.type) + " without transcript_id");
         continue;
       }

@@ -107,6 +107,7 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
   std::string tokens;
   std::vector<int8_t> labels;
   splicebert::FastaRecord record;
+  size_t nucleotides_read = 0;
   for (size_t input_index = 0; input_index < job.inputs.size(); ++input_index) {
     const WindowInput& input = job.inputs[input_index];
     uint8_t species = static_cast<uint8_t>(
@@ -116,6 +117,8 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
     for (uint64_t record_index = 0; reader.next(record); ++record_index) {
       ++summary.records;
       const int64_t length = static_cast<int64_t>(record.sequence.size());
+      nucleotides_read += record.sequence.size();
+      if (job.progress) job.progress(summary.records, nucleotides_read);
       SequenceOrigin origin = parse_sequence_origin(record.name, length);
       bool placed = origin.end - origin.start == length;  // unspliced: base i sits at one genomic position
       if (with_labels && !placed) {

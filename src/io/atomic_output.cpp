@@ -1,92 +1,84 @@
-// AtomicOutput: write beside the destination, rename on commit. rename(2) within one directory is atomic, so a reader
-// (or a crash) sees either the old file or the complete new one, never a prefix.
-#include <fcntl.h>
-#include <unistd.h>
-
+// AtomicOutput: a std::ostream over OutputFile (output_file.cpp decides between standard output, writing in place
+// and temporary + rename). Write errors throw an Error with the operating system's reason as soon as a buffer is
+// written, so a full disk stops the run instead of being found at the end.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <random>
+#include <streambuf>
+#include <vector>
 
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 
 namespace splicebert {
 
-namespace {
+class AtomicOutput::Buffer : public std::streambuf {
+ public:
+  explicit Buffer(OutputFile& file) : file_(file), bytes_(1 << 20) { setp(bytes_.data(), bytes_.data() + bytes_.size()); }
 
-std::string random_hex_suffix() {
-  std::random_device entropy;
-  char text[17];
-  std::snprintf(text, sizeof text, "%08x%08x", entropy(), entropy());
-  return text;
-}
+  void drain() {
+    const auto pending = static_cast<size_t>(pptr() - pbase());
+    setp(bytes_.data(), bytes_.data() + bytes_.size());
+    if (pending) file_.write(bytes_.data(), pending);
+  }
 
-// Creates the temporary exclusively, so two writers can never share one; returns its name.
-std::string create_unique_temporary(const std::string& path) {
-  for (int attempt = 0;; ++attempt) {
-    std::string candidate = path + ".tmp." + std::to_string(::getpid()) + "." + random_hex_suffix();
-    int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      ::close(fd);
-      return candidate;
+ protected:
+  int_type overflow(int_type c) override {
+    drain();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
     }
-    if (errno != EEXIST || attempt >= 100)
-      fail(path, ": cannot create a temporary file beside it: ", std::strerror(errno));
+    return traits_type::not_eof(c);
   }
-}
-
-std::string errno_reason() { return errno != 0 ? std::string(": ") + std::strerror(errno) : std::string(); }
-
-}  // namespace
-
-AtomicOutput::AtomicOutput(std::string path, bool binary) : path_(std::move(path)) {
-  if (path_.empty()) fail("output path is empty");
-  if (path_ == "-") {
-    to_stdout_ = true;
-    return;
+  std::streamsize xsputn(const char* data, std::streamsize size) override {
+    if (size >= static_cast<std::streamsize>(bytes_.size())) {  // large writes bypass the buffer
+      drain();
+      file_.write(data, static_cast<size_t>(size));
+      return size;
+    }
+    return std::streambuf::xsputn(data, size);
   }
-  temp_path_ = create_unique_temporary(path_);
-  std::ios::openmode mode = std::ios::out | std::ios::trunc;
-  if (binary) mode |= std::ios::binary;
-  errno = 0;
-  file_ = std::make_unique<std::ofstream>(temp_path_, mode);
-  if (!*file_) {
-    std::string reason = errno_reason();
-    std::remove(temp_path_.c_str());
-    fail(path_, ": cannot open temporary file ", temp_path_, reason);
+  int sync() override {
+    drain();
+    return 0;
   }
+
+ private:
+  OutputFile& file_;
+  std::vector<char> bytes_;
+};
+
+AtomicOutput::AtomicOutput(std::string path, bool /*binary: POSIX makes no difference*/) : path_(std::move(path)) {
+  if (resolve_output_target(path_).kind == OutputKind::StandardOutput) return;  // std::cout, shared with the verb
+  file_ = std::make_unique<OutputFile>(path_);
+  buffer_ = std::make_unique<Buffer>(*file_);
+  stream_ = std::make_unique<std::ostream>(buffer_.get());
+  // A write error (thrown by OutputFile::write inside the buffer) leaves the stream as the Error itself.
+  stream_->exceptions(std::ios::badbit);
 }
 
-AtomicOutput::~AtomicOutput() {
-  if (committed_ || to_stdout_) return;
-  file_->close();
-  std::remove(temp_path_.c_str());
-}
+AtomicOutput::~AtomicOutput() = default;  // an uncommitted OutputFile removes its temporary
 
-std::ostream& AtomicOutput::stream() {
-  if (to_stdout_) return std::cout;
-  return *file_;
-}
+std::ostream& AtomicOutput::stream() { return stream_ ? *stream_ : std::cout; }
 
 void AtomicOutput::commit() {
   if (committed_) return;
-  errno = 0;
-  if (to_stdout_) {
-    std::cout.flush();
-    if (!std::cout) fail("standard output: write error", errno_reason());
-    committed_ = true;
-    return;
+  if (!file_) {
+    finish_standard_output();
+  } else {
+    buffer_->drain();
+    file_->commit();
   }
-  // Check the stream before the rename: a full disk shows up here, and must not replace a good file.
-  file_->flush();
-  if (!*file_) fail(path_, ": write error in ", temp_path_, errno_reason());
-  file_->close();
-  if (file_->fail()) fail(path_, ": error closing ", temp_path_, errno_reason());
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
-    fail(path_, ": cannot rename ", temp_path_, " to it", errno_reason());
   committed_ = true;
+}
+
+void finish_standard_output() {
+  errno = 0;
+  std::cout.flush();
+  const bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+  if (lost) fail("standard output: cannot write: ", std::strerror(errno != 0 ? errno : EIO));
 }
 
 }  // namespace splicebert

@@ -1,14 +1,20 @@
 // VCF/BCF reading and writing for score-vcf through htslib. One header object serves input and output: htslib adds
 // contigs and tags that records use without a header line to the input header, and sharing it keeps the record's
-// numeric ids valid for the output. Output goes to PATH.tmp.PID and is renamed on commit().
+// numeric ids valid for the output. Output goes through OutputFile (io.hpp): devices and FIFOs in place, else an
+// exclusive temporary renamed onto the target on commit().
+#include <htslib/hfile.h>
 #include <htslib/hts.h>
 #include <htslib/thread_pool.h>
 #include <htslib/vcf.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include "splicebert/error.hpp"
+#include "splicebert/io.hpp"
 #include "splicebert/vcf.hpp"
 
 namespace splicebert::vcf {
@@ -54,12 +60,13 @@ struct Annotator::State {
   htsThreadPool pool{nullptr, 0};
   std::vector<bcf1_t*> slots;  // record buffers, reused chunk after chunk
   size_t used = 0;
-  bool header_written = false, committed = false;
-  std::string temp_path, last_good = "the header";
+  std::unique_ptr<OutputFile> out_file;  // null for standard output
+  bool header_written = false;
+  std::string last_good = "the header";
   ~State() {
     for (bcf1_t* record : slots) bcf_destroy(record);
     if (out) hts_close(out);
-    if (!committed && !temp_path.empty()) std::remove(temp_path.c_str());
+    out_file.reset();  // uncommitted: its temporary is removed
     if (header) bcf_hdr_destroy(header);
     if (in) hts_close(in);
     if (pool.pool) hts_tpool_destroy(pool.pool);
@@ -73,9 +80,12 @@ Annotator::Annotator(AnnotatorOptions options) : state_(std::make_unique<State>(
   const std::string& in_name = s.options.input;
   s.in = hts_open(in_name.c_str(), "r");
   if (!s.in) fail(s.input_name(), ": cannot open");
-  if (hts_get_format(s.in)->category != variant_data) fail(s.input_name(), ": not a VCF or BCF file");
+  if (hts_get_format(s.in)->category != variant_data) fail(s.input_name(), ": not a VCF or BCF file (a VCF starts with ##fileformat=VCFv4.x and a #CHROM line: is the "
+                         "header missing?)");
   s.header = bcf_hdr_read(s.in);
-  if (!s.header) fail(s.input_name(), ": cannot read the VCF header (malformed, or no #CHROM line)");
+  if (!s.header)
+    fail(s.input_name(), ": cannot read the VCF header (malformed, or missing: a VCF starts with ##fileformat=VCFv4.x "
+                         "and a #CHROM line; records without that header need one added, e.g. from bcftools view -h)");
   check_existing_definition(s.header, "SpliceBERT", BCF_VL_VAR, BCF_HT_STR, s.input_name());
   check_existing_definition(s.header, "SB_KL", BCF_VL_A, BCF_HT_REAL, s.input_name());
   check_existing_definition(s.header, "SB_REASON", BCF_VL_VAR, BCF_HT_STR, s.input_name());
@@ -84,13 +94,20 @@ Annotator::Annotator(AnnotatorOptions options) : state_(std::make_unique<State>(
   if (bcf_hdr_sync(s.header) != 0) fail(s.input_name(), ": cannot extend the VCF header");
 
   const char* mode = write_mode(s.options.output_type);
-  std::string out_path = s.options.output;
-  if (out_path != "-") out_path = s.temp_path = s.options.output + ".tmp." + std::to_string(::getpid());
-  s.out = hts_open(out_path.c_str(), mode);
-  if (!s.out) {
-    s.temp_path.clear();
-    fail(s.options.output, ": cannot open for writing");
+  if (resolve_output_target(s.options.output).kind == OutputKind::StandardOutput) {
+    s.out = hts_open("-", mode);
+  } else {
+    // htslib writes to a duplicate of the OutputFile's descriptor, so the name is never opened a second time.
+    s.out_file = std::make_unique<OutputFile>(s.options.output);
+    const int fd = ::dup(s.out_file->fd());
+    hFILE* handle = fd >= 0 ? hdopen(fd, "w") : nullptr;
+    if (!handle && fd >= 0) ::close(fd);
+    if (handle) {
+      s.out = hts_hopen(handle, s.options.output.c_str(), mode);
+      if (!s.out) hclose_abruptly(handle);
+    }
   }
+  if (!s.out) fail(s.options.output, ": cannot open for writing: ", std::strerror(errno));
   if (s.options.threads > 1) {
     s.pool.pool = hts_tpool_init(s.options.threads);
     if (s.pool.pool) {
@@ -180,12 +197,13 @@ void Annotator::write(const std::vector<Annotation>& annotations) {
 void Annotator::commit() {
   State& s = *state_;
   if (!s.header_written) write({});  // an input without records still gets its header
+  errno = 0;
   const int status = hts_close(s.out);
   s.out = nullptr;
-  if (status != 0) fail(s.options.output, ": error while closing (disk full?)");
-  if (!s.temp_path.empty() && std::rename(s.temp_path.c_str(), s.options.output.c_str()) != 0)
-    fail(s.options.output, ": cannot rename ", s.temp_path, " to it");
-  s.committed = true;
+  if (status != 0)
+    fail(s.options.output == "-" ? std::string("standard output") : s.options.output, ": cannot write: ",
+         std::strerror(errno != 0 ? errno : EIO));
+  if (s.out_file) s.out_file->commit();
 }
 
 }  // namespace splicebert::vcf

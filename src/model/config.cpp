@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 
@@ -101,11 +102,8 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
   c.head.act = read_string(head, "act", "none", source);
   c.head.layer_norm_eps = read_number(head, "layer_norm_eps", 1e-12, source);
   if (auto it = head.find("bias"); it != head.end() && it->is_boolean()) c.head.bias = it->get<bool>();
-  if (c.head.transform != "none" && c.head.transform != "linear" && c.head.transform != "nonlinear")
-    fail(source, ": head.transform '", c.head.transform, "' must be none, linear or nonlinear");
-  if (!c.head.problem_type.empty() && c.head.problem_type != "binary" && c.head.problem_type != "multiclass" &&
-      c.head.problem_type != "multilabel" && c.head.problem_type != "regression")
-    fail(source, ": problem_type '", c.head.problem_type, "' is not binary, multiclass, multilabel or regression");
+  parse_head_transform(c.head.transform, source);  // the one parser of these spellings (enums.hpp)
+  parse_problem_type(c.head.problem_type, source);
   if (c.head.kind != HeadKind::None && c.head.num_labels < 1)
     fail(source, ": ", c.architecture, " needs head.num_labels");
   return c;

@@ -1,6 +1,9 @@
 // The fine-tuning config (docs/finetuning.md): JSON keys onto FinetuneConfig, checked, with SB's presets.
 #include <nlohmann/json.hpp>
 
+#include <set>
+
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/finetune.hpp"
 #include "splicebert/io.hpp"
@@ -29,6 +32,21 @@ HeadKind head_kind(const std::string& type, const std::string& source) {
   fail(source, ": head.type '", type, "' must be sequence, token (nucleotide) or contact");
 }
 
+// Unknown keys are errors, as in the pre-training config: a misspelt key would otherwise be silently ignored.
+void reject_unknown_keys(const json& j, const std::set<std::string>& known, const std::string& where,
+                         const std::string& source) {
+  for (const auto& [key, value] : j.items())
+    if (!known.count(key)) fail(source, ": unknown key '", where, key, "' (see docs/finetuning.md)");
+}
+
+const std::set<std::string> kTopLevelKeys = {
+    "model",  "output",    "fasta",      "labels",       "windows", "max_length",     "folds",
+    "cross_validation",    "group_by",   "precision",    "stratify", "seed",          "seeds",
+    "epochs", "batch_size", "patience",  "max_steps",    "lr",      "weight_decay",   "dropout",
+    "monitor", "plateau",  "plateau_factor", "plateau_patience", "plateau_min_lr", "threads", "split",
+    "head",   "preset"};  // preset: recorded by `finetune --preset` in the merged config it saves
+const std::set<std::string> kHeadKeys = {"type", "num_labels", "problem_type", "transform", "dropout"};
+
 }  // namespace
 
 json FinetuneConfig::preset(const std::string& name) {
@@ -47,8 +65,12 @@ json FinetuneConfig::preset(const std::string& name) {
 
 FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& source) {
   if (!j.is_object()) fail(source, ": the fine-tuning config must be a JSON object");
+  reject_unknown_keys(j, kTopLevelKeys, "", source);
+  if (j.contains("head") && !j["head"].is_object()) fail(source, ": 'head' must be a JSON object");
+  if (j.contains("head")) reject_unknown_keys(j["head"], kHeadKeys, "head.", source);
   FinetuneConfig c;
   c.source_json = j;
+  std::string group_by = "none", precision = "f32";
   read(j, "model", c.model, source);
   read(j, "output", c.output, source);
   read(j, "fasta", c.fasta, source);
@@ -57,8 +79,10 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   read(j, "max_length", c.max_length, source);
   read(j, "folds", c.folds, source);
   read(j, "cross_validation", c.cross_validation, source);
-  read(j, "group_by", c.group_by, source);
-  read(j, "precision", c.precision, source);
+  read(j, "group_by", group_by, source);
+  read(j, "precision", precision, source);
+  c.group_by = parse_group_by(group_by, source);
+  c.precision = parse_precision(precision, source + ": precision");
   read(j, "stratify", c.stratify, source);
   if (j.contains("seed")) c.seeds = {j["seed"].get<uint64_t>()};
   read(j, "seeds", c.seeds, source);
@@ -79,7 +103,7 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   if (!c.split.empty()) {  // the file's sets replace the folds: test fold 0, validation fold 1, the rest fold 2
     c.folds = 3;
     c.cross_validation = false;
-    c.group_by = "none";
+    c.group_by = GroupBy::None;
     c.stratify = false;
   }
 
@@ -99,16 +123,9 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   if (!c.windows.empty() && c.head.kind != HeadKind::Token)
     fail(source, ": window shards carry per-nucleotide labels: they need head.type token");
   if (c.head.num_labels < 1) fail(source, ": head.num_labels must be at least 1");
-  const std::string& p = c.head.problem_type;
-  if (!p.empty() && p != "binary" && p != "multiclass" && p != "regression" && p != "multilabel")
-    fail(source, ": head.problem_type must be binary, multiclass, multilabel or regression (got '", p,
-         "'), or left out to infer it from the whole label file");
-  if (c.head.transform != "none" && c.head.transform != "linear" && c.head.transform != "nonlinear")
-    fail(source, ": head.transform must be none, linear or nonlinear");
+  parse_problem_type(c.head.problem_type, source + ": head");  // the one parser of these spellings (enums.hpp)
+  parse_head_transform(c.head.transform, source);
   if (c.folds < 3) fail(source, ": folds must be at least 3 (test, validation and training folds)");
-  if (c.precision != "f32" && c.precision != "bf16") fail(source, ": precision must be f32 or bf16");
-  if (c.group_by != "none" && c.group_by != "chrom" && c.group_by != "prefix")
-    fail(source, ": group_by must be none, chrom or prefix");
   if (c.seeds.empty()) fail(source, ": seeds must not be empty");
   if (c.epochs < 1 || c.batch_size < 1 || c.patience < 1) fail(source, ": epochs, batch_size, patience must be ≥ 1");
   if (!(c.lr > 0) || c.weight_decay < 0 || c.dropout < 0 || c.dropout >= 1)

@@ -133,8 +133,8 @@ std::vector<Example> read_window_shard(const FinetuneConfig& c) {
     const genome::WindowOrigin& origin = shard.origin(i);
     e.name = origin.record + "@" + std::to_string(origin.offset);
     centre_crop(c, e);
-    e.group = c.group_by == "chrom"    ? (origin.genomic.from_header ? origin.genomic.chrom : origin.record)
-              : c.group_by == "prefix" ? e.name.substr(0, e.name.find('|'))
+    e.group = c.group_by == GroupBy::Chrom    ? (origin.genomic.from_header ? origin.genomic.chrom : origin.record)
+              : c.group_by == GroupBy::Prefix ? e.name.substr(0, e.name.find('|'))
                                        : e.name;
     examples.push_back(std::move(e));
   }
@@ -164,8 +164,8 @@ std::vector<Example> read_examples(const FinetuneConfig& c) {
     const int64_t length = static_cast<int64_t>(e.sequence.size());
     centre_crop(c, e);
     e.group = e.name;
-    if (c.group_by == "prefix") e.group = e.name.substr(0, e.name.find('|'));
-    if (c.group_by == "chrom") {
+    if (c.group_by == GroupBy::Prefix) e.group = e.name.substr(0, e.name.find('|'));
+    if (c.group_by == GroupBy::Chrom) {
       const genome::SequenceOrigin origin = genome::parse_sequence_origin(record.name, length);
       if (!origin.from_header)
         fail(c.fasta, ":", record.line, ": group_by chrom needs NAME::CHROM:START-END(STRAND) names, got '",

@@ -55,11 +55,11 @@ std::vector<int> assign_folds(const std::vector<Example>& examples, const Finetu
   if (!c.split.empty()) return split_folds(examples, c.split);
   train::Rng rng(train::derive_seed(seed, 0xF01D5));
   std::vector<int> fold(examples.size(), 0);
-  if (c.group_by != "none") {
+  if (c.group_by != GroupBy::None) {
     std::map<std::string, std::vector<size_t>> groups;
     for (size_t i = 0; i < examples.size(); ++i) groups[examples[i].group].push_back(i);
     if (static_cast<int>(groups.size()) < c.folds)
-      fail("finetune: ", groups.size(), " groups (", c.group_by, ") cannot fill ", c.folds, " folds");
+      fail("finetune: ", groups.size(), " groups (", group_by_name(c.group_by), ") cannot fill ", c.folds, " folds");
     std::vector<const std::vector<size_t>*> order;
     for (const auto& [name, members] : groups) order.push_back(&members);
     shuffle(order, rng);

@@ -2,6 +2,7 @@
 // the key's path), defaults from SPEC §7.
 #include <set>
 
+#include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/pretrain.hpp"
@@ -136,7 +137,7 @@ PretrainConfig PretrainConfig::from_json(const json& j, const std::string& sourc
   r.read("seed", c.seed);
   r.read("threads", c.threads);
   r.read("precision", c.precision);
-  r.check("precision", c.precision, c.precision == "f32" || c.precision == "bf16", "must be \"f32\" or \"bf16\"");
+  c.precision = precision_name(parse_precision(c.precision, r.source() + ": precision"));  // any accepted spelling
   r.read("init_from", c.init_from);
   if (r.has("model")) {
     ObjectReader m(r.raw("model"), "model", source);

@@ -1,0 +1,150 @@
+// One convention for every verb (docs/cli.md): one error line "splicebert VERB: error: …" (CLI11's messages too),
+// "did you mean" for a mistyped verb or option, -t -1 refused, --version with the build's libraries and CPU path,
+// every spelling of a precision accepted by every verb that takes one, -f for the genome in ism.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "test_util.hpp"
+#include "variant_cli_helpers.hpp"
+
+namespace splicebert {
+namespace {
+
+using test::run_cli;
+using test::shell_quote;
+
+void expect_one_error_line(const test::CommandResult& r, const std::string& verb, const std::string& needle) {
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line expected:\n" << r.err;
+  EXPECT_TRUE(r.err.starts_with("splicebert " + verb + ": error: ")) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST(Conventions, AMistypedVerbGetsTheClosest) {
+  auto r = run_cli("embd -i x.fa -o x.npz");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_NE(r.err.find("unknown verb 'embd'; did you mean 'embed'?"), std::string::npos) << r.err;
+  EXPECT_NE(run_cli("scor-vcf").err.find("did you mean 'score-vcf'?"), std::string::npos);
+  EXPECT_EQ(run_cli("xyzzy").err.find("did you mean"), std::string::npos);
+}
+
+TEST(Conventions, AMistypedOptionGetsTheClosest) {
+  auto r = run_cli("embed -i x.fa -o x.npz --windw 100");
+  expect_one_error_line(r, "embed", "did you mean --window instead of --windw?");
+}
+
+TEST(Conventions, ParseErrorsHaveTheVerbPrefixOnOneLine) {
+  expect_one_error_line(run_cli("embed -o x.npz"), "embed", "--input is required");
+  expect_one_error_line(run_cli("fill-mask --top-k many ACGU"), "fill-mask", "many");
+}
+
+TEST(Conventions, NegativeThreadCountsAreRefused) {
+  for (const std::string verb : {"fill-mask", "embed", "score-vcf", "ism", "extract", "predict", "bench-variants"}) {
+    SCOPED_TRACE(verb);
+    expect_one_error_line(run_cli(verb + " -t -1"), verb, "-1 is not a thread count");
+  }
+}
+
+TEST(Conventions, VersionNamesCommitLibrariesAndCpuPath) {
+  auto r = run_cli("--version");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("splicebert " SPLICEBERT_VERSION "\n")) << r.out;
+  for (const char* needle : {"\ncommit ", "\nOpenBLAS ", "\noneDNN ", "\ncpu path "})
+    EXPECT_NE(r.out.find(needle), std::string::npos) << needle << " missing in\n" << r.out;
+}
+
+TEST(Conventions, EveryPrecisionSpellingIsAccepted) {
+  const std::string model = shell_quote(test::small_model());
+  for (const std::string spelling : {"f32", "fp32", "float32", "FP32", "bf16", "bfloat16"}) {
+    SCOPED_TRACE(spelling);
+    auto r = run_cli("fill-mask -q -t 1 -m " + model + " --precision " + spelling + " 'ACGU<mask>ACGU'");
+    EXPECT_EQ(r.status, 0) << r.err;
+  }
+  expect_one_error_line(run_cli("fill-mask -m " + model + " --precision fp33 ACGU"), "fill-mask",
+                        "unknown precision 'fp33'");
+  expect_one_error_line(run_cli("predict --precision half -i x.fa"), "predict", "unknown precision 'half'");
+  expect_one_error_line(run_cli("bench --precision f32,fp16 --workloads d"), "bench", "unknown precision 'fp16'");
+}
+
+TEST(Conventions, IsmTakesTheGenomeWithF) {
+  test::TempDir dir;
+  auto r = run_cli("ism -q -t 1 -m " + shell_quote(test::small_model()) + " -f " + shell_quote(test::genome_fasta()) +
+                   " -r chr16:47590-47599 -o " + shell_quote(dir / "out.npz"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_npz(dir / "out.npz").at("chr16:47590-47599/kl").shape, (Shape{10, 4}));
+  expect_one_error_line(run_cli("ism -m " + shell_quote(test::small_model()) + " -i " +
+                                shell_quote(test::genome_fasta()) + " -r chr16:47590-47599 -o " +
+                                shell_quote(dir / "x.npz")),
+                        "ism", "-f GENOME with -r");
+}
+
+TEST(Conventions, TheShippedModelSaysWhatItIs) {
+  test::TempDir dir;
+  std::ofstream(dir / "pairs.tsv") << "id\tref\talt\tpos\texon_start\texon_end\n"
+                                   << "p\tACGUACGUACGUACGUACGU\tACGUACGUAAGUACGUACGU\t9\t.\t.\n";
+  const std::string shipped = test::source_dir() + "/models/default";
+  auto r = run_cli("score-pairs -t 1 -m " + shell_quote(shipped) + " -i " + shell_quote(dir / "pairs.tsv"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: " + shipped + " is the small stand-in model"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("-m "), std::string::npos) << r.err;
+  auto other = run_cli("score-pairs -t 1 -m " + shell_quote(test::small_model()) + " -i " +
+                       shell_quote(dir / "pairs.tsv"));
+  ASSERT_EQ(other.status, 0) << other.err;
+  EXPECT_EQ(other.err.find("stand-in"), std::string::npos) << other.err;
+}
+
+}  // namespace
+}  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
+  test::TempDir dir;
+  const std::string extract = "extract -f " + shell_quote(test::genome_fasta()) + " -a " +
+                              shell_quote(test::genome_gtf()) + " -o " + shell_quote(dir / "out.fa");
+  auto loud = run_cli(extract);
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  EXPECT_NE(loud.err.find("splicebert extract: 1 records, "), std::string::npos) << loud.err;
+  EXPECT_NE(loud.err.find(" nt/s"), std::string::npos) << loud.err;
+  auto quiet = run_cli(extract + " -q");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  auto windows = run_cli("windows -i " + shell_quote(dir / "out.fa") + " -o " + shell_quote(dir / "shards"));
+  ASSERT_EQ(windows.status, 0) << windows.err;
+  EXPECT_NE(windows.err.find("splicebert windows: 1 records, "), std::string::npos) << windows.err;
+
+  std::ofstream(dir / "pairs.tsv") << "id\tref\talt\tpos\texon_start\texon_end\n"
+                                   << "p\tACGUACGUACGUACGUACGU\tACGUACGUAAGUACGUACGU\t9\t.\t.\n";
+  auto pairs = run_cli("score-pairs -t 1 -m " + shell_quote(test::small_model()) + " -i " +
+                       shell_quote(dir / "pairs.tsv") + " -o " + shell_quote(dir / "out.tsv"));
+  ASSERT_EQ(pairs.status, 0) << pairs.err;
+  EXPECT_NE(pairs.err.find("splicebert score-pairs: 1 records, 1 pairs"), std::string::npos) << pairs.err;
+}
+
+}  // namespace
+}  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(Conventions, QuietKeepsACountOfWarningsAboutTheData) {
+  test::TempDir dir;
+  std::ofstream(dir / "regions.bed") << "chr16\t100\t100\tempty\t0\t+\nchr16\t100\t200\tr1\t0\t+\n";
+  const std::string extract = "extract -f " + shell_quote(test::genome_fasta()) + " -a " +
+                              shell_quote(dir / "regions.bed") + " -o " + shell_quote(dir / "out.fa");
+  auto loud = run_cli(extract);
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  ASSERT_NE(loud.err.find("warning: "), std::string::npos) << "the fixture should warn: " << loud.err;
+  auto quiet = run_cli(extract + " -q");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_NE(quiet.err.find("extract: warning: 1 warning about the input (0 shown; -q hides the details)"),
+            std::string::npos)
+      << quiet.err;
+  EXPECT_EQ(std::count(quiet.err.begin(), quiet.err.end(), '\n'), 1) << quiet.err;
+}
+
+}  // namespace
+}  // namespace splicebert
