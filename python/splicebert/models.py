@@ -25,6 +25,7 @@ class SpliceBertPreTrainedModel:
     _needs_lm_head = False
 
     def __init__(self, core: "_core.Model", name_or_path: str) -> None:
+        """Wraps a loaded core model; use from_pretrained()."""
         self._core = core
         self.name_or_path = name_or_path
 

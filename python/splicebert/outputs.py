@@ -14,6 +14,7 @@ class ModelOutput(OrderedDict):
     """The outputs of a model call, with attribute and key access (``out.loss`` or ``out["loss"]``)."""
 
     def __init__(self, **fields: Any) -> None:
+        """The given fields in order; None values are left out."""
         super().__init__((key, value) for key, value in fields.items() if value is not None)
 
     def __getattr__(self, name: str) -> Any:

@@ -29,6 +29,7 @@ class Pipeline:
 
     def __init__(self, model: "str | os.PathLike[str]", threads: int = 0, precision: str = "f32",
                  replace_T_with_U: bool = True) -> None:
+        """Loads the model folder (or published name) and its tokenizer."""
         self.model_path = hub.resolve(model)
         self.model = _core.Model.load(self.model_path, require_lm_head=self._needs_lm_head, precision=precision,
                                       threads=threads)
@@ -49,6 +50,7 @@ class FillMaskPipeline(Pipeline):
     _needs_lm_head = True
 
     def __call__(self, inputs: Union[str, Sequence[str]], top_k: int = 5, nucleotides_only: bool = False) -> Any:
+        """Top-k candidates at every <mask> (see the class docstring for the shape)."""
         texts = [inputs] if isinstance(inputs, str) else list(inputs)
         if not texts or not all(isinstance(t, str) for t in texts):
             raise ValueError("fill-mask: inputs must be a string or a non-empty list of strings")
@@ -66,6 +68,7 @@ class FeatureExtractionPipeline(Pipeline):
     def __call__(self, inputs: Union[str, Sequence[str]], pool: Optional[str] = None, all_layers: bool = False,
                  attentions: bool = False, logits: bool = False, keep_special: bool = False, window: int = 0,
                  stride: int = 0, max_tokens: int = 16384, return_all: bool = False) -> Any:
+        """Features of one text or a list of texts (see the class docstring)."""
         results = _core.embed(self.model, self._records(inputs), all_layers=all_layers, pool=pool or "none",
                               attentions=attentions, logits=logits, keep_special=keep_special, window=window,
                               stride=stride, max_tokens=max_tokens)
@@ -87,12 +90,14 @@ class NucleotidePredictionPipeline(Pipeline):
     [L, n]."""
 
     def __init__(self, model: "str | os.PathLike[str]", **options: Any) -> None:
+        """Loads a fine-tuned nucleotide model; other models are refused."""
         super().__init__(model, **options)
         if self.model.head_kind != "nucleotide":
             raise ValueError(f"{self.model_path}: not a fine-tuned nucleotide model (head: {self.model.head_kind})")
 
     def __call__(self, inputs: Union[str, Sequence[str]], threshold: float = 0.5, score_class: int = -1,
                  window: int = 0, stride: int = 0, max_tokens: int = 16384) -> Any:
+        """Scores and called sites of one text or a list of texts."""
         out = []
         for ids in self._records(inputs):
             logits = _core.token_logits(self.model, ids, window=window, stride=stride, max_tokens=max_tokens)
@@ -112,6 +117,7 @@ class VariantScoringPipeline(Pipeline):
     def __call__(self, pairs: Union[str, "os.PathLike[str]", Iterable[Dict[str, Any]]], center: str = "variant",
                  window: int = 0, max_kl_window: int = 50, masked_delta_p: bool = True,
                  max_tokens: int = 16384) -> List[Dict[str, Any]]:
+        """Scores every pair, in order."""
         if isinstance(pairs, (str, os.PathLike)):
             pairs = _core.read_sequence_pairs(os.fspath(pairs))
         return _core.score_pairs(self.model, list(pairs), center=center, window=window, max_kl_window=max_kl_window,
@@ -126,6 +132,7 @@ class IsmPipeline(Pipeline):
 
     def __call__(self, inputs: Union[str, Sequence[str]], full_vocab: bool = False, window: int = 0,
                  context_radius: int = 100, max_tokens: int = 16384) -> Any:
+        """[L, 4] ISM scores of one text, or a list of them."""
         texts = [inputs] if isinstance(inputs, str) else list(inputs)
         out = [_core.ism(self.model, t.upper(), full_vocab=full_vocab, window=window, context_radius=context_radius,
                          max_tokens=max_tokens) for t in texts]

@@ -154,22 +154,34 @@ void bind_model(py::module_& m) {
       .def_property_readonly("head_kind", [](const ModelHandle& self) {
             return self.model()->weights().task_head ? head_kind_name(self.model()->config().head.kind) : "none";
           }, "sequence, nucleotide, contact or none.")
-      .def_property_readonly("num_labels", [](const ModelHandle& self) { return self.model()->config().head.num_labels; })
-      .def_property_readonly("problem_type", [](const ModelHandle& self) { return self.model()->config().head.problem_type; })
-      .def_property_readonly("hidden_size", [](const ModelHandle& self) { return self.model()->config().hidden_size; })
-      .def_property_readonly("num_hidden_layers", [](const ModelHandle& self) { return self.model()->config().num_hidden_layers; })
+      .def_property_readonly("num_labels", [](const ModelHandle& self) { return self.model()->config().head.num_labels; },
+                             "Outputs of the task head (0 without one).")
+      .def_property_readonly("problem_type", [](const ModelHandle& self) { return self.model()->config().head.problem_type; },
+                             "The head's problem type from config.json ('' = inferred from labels).")
+      .def_property_readonly("hidden_size", [](const ModelHandle& self) { return self.model()->config().hidden_size; },
+                             "Hidden size C.")
+      .def_property_readonly("num_hidden_layers", [](const ModelHandle& self) { return self.model()->config().num_hidden_layers; },
+                             "Encoder layers.")
       .def_property_readonly("max_position_embeddings",
-                             [](const ModelHandle& self) { return self.model()->config().max_position_embeddings; })
+                             [](const ModelHandle& self) { return self.model()->config().max_position_embeddings; },
+                             "Position embeddings (longest input in tokens, <cls>/<eos> included).")
       .def_property_readonly("original_layout",
-                             [](const ModelHandle& self) { return self.model()->config().layout == Layout::Original; })
-      .def_property_readonly("has_lm_head", [](const ModelHandle& self) { return self.model()->weights().lm_head.has_value(); })
-      .def_property_readonly("has_pooler", [](const ModelHandle& self) { return self.model()->weights().pooler.has_value(); })
+                             [](const ModelHandle& self) { return self.model()->config().layout == Layout::Original; },
+                             "True for the authors' original (HF BERT) checkpoint layout.")
+      .def_property_readonly("has_lm_head", [](const ModelHandle& self) { return self.model()->weights().lm_head.has_value(); },
+                             "True when the checkpoint has the MLM head.")
+      .def_property_readonly("has_pooler", [](const ModelHandle& self) { return self.model()->weights().pooler.has_value(); },
+                             "True when the checkpoint (or pooler_file) has a pooler.")
       .def_property_readonly("tokenizer", [](const ModelHandle& self) { return self.model()->tokenizer(); },
                              "A copy of the checkpoint's tokenizer.")
-      .def_property_readonly("source", [](const ModelHandle& self) { return self.model()->source(); })
-      .def_property_readonly("weights_file", [](const ModelHandle& self) { return self.model()->weights_file(); })
-      .def_property_readonly("weights_sha256", [](const ModelHandle& self) { return self.model()->weights_sha256(); })
-      .def_property_readonly("parameter_count", [](const ModelHandle& self) { return self.model()->parameter_count(); })
+      .def_property_readonly("source", [](const ModelHandle& self) { return self.model()->source(); },
+                             "The weights file the model was loaded from (error messages use it).")
+      .def_property_readonly("weights_file", [](const ModelHandle& self) { return self.model()->weights_file(); },
+                             "Path of the weights file.")
+      .def_property_readonly("weights_sha256", [](const ModelHandle& self) { return self.model()->weights_sha256(); },
+                             "SHA-256 of the weights file (computed on first use).")
+      .def_property_readonly("parameter_count", [](const ModelHandle& self) { return self.model()->parameter_count(); },
+                             "Number of parameters loaded.")
       .def("forward", &forward, py::arg("input_ids"), py::arg("attention_mask") = py::none(),
            py::arg("hidden_states") = false, py::arg("attentions") = false, py::arg("mlm_logits") = false,
            py::arg("pooler") = false, py::arg("head") = false,

@@ -43,15 +43,15 @@ void bind_tokenizer(py::module_& m) {
           py::arg("texts"), py::arg("add_special") = true, py::arg("replace_t_with_u") = true,
           "Token ids of every text (see encode).")
       .def_property_readonly("tokens", &Tokenizer::tokens, "The vocabulary, in id order.")
-      .def("__len__", &Tokenizer::size)
+      .def("__len__", &Tokenizer::size, "Number of tokens.")
       .def("token", &Tokenizer::token, py::arg("id"), "The token of an id.")
       .def("id_of", &Tokenizer::id_of, py::arg("token"), "The id of a token, -1 when absent.")
       .def("is_special", &Tokenizer::is_special, py::arg("id"), "True for <pad> <cls> <eos> <unk> <mask> (<null>).")
-      .def_property_readonly("pad_id", &Tokenizer::pad_id)
-      .def_property_readonly("cls_id", &Tokenizer::cls_id)
-      .def_property_readonly("eos_id", &Tokenizer::eos_id)
-      .def_property_readonly("unk_id", &Tokenizer::unk_id)
-      .def_property_readonly("mask_id", &Tokenizer::mask_id)
+      .def_property_readonly("pad_id", &Tokenizer::pad_id, "Id of <pad>.")
+      .def_property_readonly("cls_id", &Tokenizer::cls_id, "Id of <cls> ([CLS]).")
+      .def_property_readonly("eos_id", &Tokenizer::eos_id, "Id of <eos> ([SEP]).")
+      .def_property_readonly("unk_id", &Tokenizer::unk_id, "Id of <unk>.")
+      .def_property_readonly("mask_id", &Tokenizer::mask_id, "Id of <mask>.")
       .def_property_readonly("nucleotide_ids", &Tokenizer::nucleotide_ids, "Ids of A, C, G, U (T) in that order.")
       .def_property_readonly("original_vocabulary", &Tokenizer::original_vocabulary,
                              "True for the authors' 10-token [CLS]/[SEP] vocabulary.");
