@@ -35,11 +35,14 @@ class Pipeline:
                                       threads=threads)
         self.tokenizer = RnaTokenizer(os.path.join(self.model_path, "vocab.txt"), replace_T_with_U=replace_T_with_U)
 
+    def _texts(self, inputs: Union[str, Sequence[str]]) -> List[str]:
+        texts = [inputs] if isinstance(inputs, str) else list(inputs) if isinstance(inputs, (list, tuple)) else None
+        if not texts or not all(isinstance(t, str) for t in texts):
+            raise TypeError(f"{type(self).__name__}: inputs must be a string or a non-empty list of strings")
+        return texts
+
     def _records(self, inputs: Union[str, Sequence[str]]) -> List[List[int]]:
-        texts = [inputs] if isinstance(inputs, str) else list(inputs)
-        if not all(isinstance(t, str) for t in texts):
-            raise ValueError(f"{type(self).__name__}: inputs must be a string or a list of strings")
-        return [self.tokenizer.encode(t, add_special_tokens=False) for t in texts]
+        return [self.tokenizer.encode(t, add_special_tokens=False) for t in self._texts(inputs)]
 
 
 class FillMaskPipeline(Pipeline):
@@ -51,9 +54,7 @@ class FillMaskPipeline(Pipeline):
 
     def __call__(self, inputs: Union[str, Sequence[str]], top_k: int = 5, nucleotides_only: bool = False) -> Any:
         """Top-k candidates at every <mask> (see the class docstring for the shape)."""
-        texts = [inputs] if isinstance(inputs, str) else list(inputs)
-        if not texts or not all(isinstance(t, str) for t in texts):
-            raise ValueError("fill-mask: inputs must be a string or a non-empty list of strings")
+        texts = self._texts(inputs)
         per_text = _core.fill_mask(self.model, texts, top_k=top_k, nucleotides_only=nucleotides_only)
         shaped = [masks[0] if len(masks) == 1 else masks for masks in per_text]
         return shaped[0] if isinstance(inputs, str) else shaped
@@ -133,7 +134,7 @@ class IsmPipeline(Pipeline):
     def __call__(self, inputs: Union[str, Sequence[str]], full_vocab: bool = False, window: int = 0,
                  context_radius: int = 100, max_tokens: int = 16384) -> Any:
         """[L, 4] ISM scores of one text, or a list of them."""
-        texts = [inputs] if isinstance(inputs, str) else list(inputs)
+        texts = self._texts(inputs)
         out = [_core.ism(self.model, t.upper(), full_vocab=full_vocab, window=window, context_radius=context_radius,
                          max_tokens=max_tokens) for t in texts]
         return out[0] if isinstance(inputs, str) else out

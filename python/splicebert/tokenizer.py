@@ -113,9 +113,11 @@ class RnaTokenizer:
         ``return_tensors``: None (lists), ``"np"`` (int64 arrays [B, T]) or ``"pt"`` (torch tensors).
         """
         single = isinstance(text, str)
+        if not single and not isinstance(text, (list, tuple)):
+            raise TypeError(f"RnaTokenizer: text must be a string or a list of strings, not {type(text).__name__}")
         texts = [text] if single else list(text)
         if not all(isinstance(t, str) for t in texts):
-            raise ValueError("RnaTokenizer: text must be a string or a list of strings")
+            raise TypeError("RnaTokenizer: text must be a string or a list of strings")
         rows = self._core.encode_batch(texts, add_special_tokens, self.replace_T_with_U)
         if truncation and max_length is not None:
             if max_length < (2 if add_special_tokens else 0):
