@@ -113,3 +113,51 @@ def test_ism_equals_the_cli(default_model, tmp_path):
     assert got.shape == expected.shape == (len(sequence), 4)
     assert np.array_equal(got.astype(np.float32), expected, equal_nan=True)
     assert np.isnan(got).sum() == len(sequence)  # one reference base per position
+
+
+@pytest.fixture(scope="module")
+def token_model(tmp_path_factory):
+    """A fine-tuned nucleotide (token) head on a tiny model with 128 nt windows, trained by the CLI."""
+    import random
+    folder = tmp_path_factory.mktemp("token")
+    run_cli("init", "-o", str(folder / "model"), "--layers", "1", "--hidden", "16", "--heads", "2",
+            "--intermediate", "32", "--max-positions", "130")
+    rng = random.Random(21)
+    with open(folder / "train.fa", "w") as fasta, open(folder / "labels.tsv", "w") as labels:
+        for r in range(9):
+            fasta.write(f">t{r}\n{''.join(rng.choice('ACGU') for _ in range(50))}\n")
+            labels.write(f"t{r}\t{'0' * 20}1{'0' * 29}\n")
+    (folder / "config.json").write_text(json.dumps({
+        "model": str(folder / "model"), "output": str(folder / "run"), "fasta": str(folder / "train.fa"),
+        "labels": str(folder / "labels.tsv"), "head": {"type": "token", "num_labels": 1}, "folds": 3, "epochs": 1,
+        "max_steps": 2, "lr": 1e-2}))
+    run_cli("finetune", "-c", str(folder / "config.json"), "-t", "1", "-q")
+    return str(folder / "run" / "seed1" / "fold0" / "best")
+
+
+def test_nucleotide_prediction_equals_predict(token_model, tmp_path):
+    import random
+    rng = random.Random(4)
+    records = {"long": "".join(rng.choice("ACGU") for _ in range(300)), "short": "ACGUAGGUAAGU" * 5}
+    fasta = tmp_path / "in.fa"
+    fasta.write_text("".join(f">{k}\n{v}\n" for k, v in records.items()))
+    bedgraph, bed = tmp_path / "out.bedGraph", tmp_path / "out.bed"
+    run_cli("predict", "-q", "-t", THREADS, "-m", token_model, "-i", str(fasta), "-o", str(bedgraph), "--bed",
+            str(bed), "--threshold", "0.4")
+    cli_scores = {}
+    for line in bedgraph.read_text().splitlines():
+        if line.startswith(("#", "track")):
+            continue
+        name, start, _, score = line.split("\t")
+        cli_scores.setdefault(name, []).append(score)
+    cli_sites = {}
+    for line in bed.read_text().splitlines():
+        if not line.startswith(("#", "track")):
+            fields = line.split("\t")
+            cli_sites.setdefault(fields[0], []).append(int(fields[1]))
+    caller = splicebert.pipeline("splice-site", model=token_model, threads=int(THREADS))
+    results = caller(list(records.values()), threshold=0.4)
+    for name, result in zip(records, results):
+        assert result["logits"].shape == (len(records[name]), 1)
+        assert ["%g" % s for s in result["scores"]] == cli_scores[name]  # the CLI prints 6 significant digits
+        assert list(result["sites"]) == cli_sites.get(name, [])
