@@ -8,7 +8,8 @@ with the same weights when torch is importable. Prints a Markdown table (docs/py
 
 Workloads (as `splicebert bench`): a = 1 x 1026 tokens, b = 8 x 512, c = 64 x 128, d = 1 x 66. Without --model a
 base-size checkpoint (6 x 512, the `base` fixture's generator) is written by `splicebert init` into a temporary
-folder. Each side is timed in its own process; the median of --repeats runs after two warm-up runs is reported.
+folder. Each side is timed in its own process; the median of --repeats runs after two warm-up runs is reported
+(with --rounds N, the best of N such medians, the sides alternating).
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--model", default="")
     parser.add_argument("--peers", default=str(REPO.parent / "shared" / "peers"))
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure every side this many times, alternating, and keep each side's best (a busy "
+                             "machine's load then hurts all sides alike)")
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--cli", default=str(REPO / "build" / "splicebert"))
     args = parser.parse_args()
@@ -132,19 +136,23 @@ def main() -> int:
     threads = [int(t) for t in args.threads.split(",")]
     workloads = args.workloads.split(",")
     rows = {}
-    for t in threads:
+
+    def keep(entry, key, value):
+        entry[key] = max(entry.get(key, 0.0), value)
+
+    for t in [t for _ in range(args.rounds) for t in threads]:
         print(f"threads {t}: CLI bench ...", file=sys.stderr)
         cli = subprocess.run([args.cli, "bench", "-m", model, "--workloads", args.workloads, "--threads", str(t),
                               "--repeats", str(args.repeats), "--json", "-q"], capture_output=True, text=True,
                              check=True)
         for row in json_lines(cli.stdout):
-            rows.setdefault((row["workload"], t), {})["cli"] = row["tokens_per_s"]
+            keep(rows.setdefault((row["workload"], t), {}), "cli", row["tokens_per_s"])
         for wl in workloads:
             print(f"threads {t}: Python API, workload {wl} ...", file=sys.stderr)
             B, L = WORKLOADS[wl]
             result = subprocess.run([python, "-c", PYTHON_ROW, model, wl, str(B), str(L), str(t), str(args.repeats)],
                                     capture_output=True, text=True, env=env, check=True)
-            rows[(wl, t)]["python"] = json_lines(result.stdout)[0]["tokens_per_s"]
+            keep(rows[(wl, t)], "python", json_lines(result.stdout)[0]["tokens_per_s"])
         if args.no_torch:
             continue
         has_torch = subprocess.run([python, "-c", "import torch"], capture_output=True).returncode == 0
@@ -163,8 +171,7 @@ def main() -> int:
             continue
         for row in json_lines(result.stdout):
             entry = rows[(row["workload"], t)]
-            entry["torch"] = max(entry.get("torch", 0.0), row["tokens_per_s"])
-            entry.setdefault("torch_variants", {})[row["variant"]] = row["tokens_per_s"]
+            keep(entry, "torch", row["tokens_per_s"])
 
     def fmt(value):
         return f"{value:,.0f}" if value else "-"
