@@ -49,9 +49,12 @@ Batch batch_from(const IdArray& input_ids, const std::optional<IdArray>& attenti
   Batch batch;
   batch.batch = input_ids.shape(0);
   batch.tokens = input_ids.shape(1);
-  batch.input_ids.assign(input_ids.data(), input_ids.data() + input_ids.size());
-  for (int64_t id : std::vector<int64_t>(input_ids.data(), input_ids.data() + input_ids.size()))
+  batch.input_ids.reserve(static_cast<size_t>(input_ids.size()));
+  for (py::ssize_t i = 0; i < input_ids.size(); ++i) {
+    const int64_t id = input_ids.data()[i];  // the library checks the vocabulary range; here only int32 overflow
     if (id < INT32_MIN || id > INT32_MAX) fail("token id ", id, " is outside the vocabulary");
+    batch.input_ids.push_back(static_cast<int32_t>(id));
+  }
   if (attention_mask) {
     if (shape_of(*attention_mask) != shape_of(input_ids))
       fail("attention_mask has shape ", shape_to_string(shape_of(*attention_mask)), " but input_ids has shape ",
