@@ -17,7 +17,8 @@ namespace splicebert::python {
 namespace {
 
 nlohmann::json json_from_python(const py::object& value) {
-  return nlohmann::json::parse(py::module_::import("json").attr("dumps")(value).cast<std::string>());
+  // default=str: os.PathLike values (pathlib.Path) in a config become their paths
+  return nlohmann::json::parse(py::module_::import("json").attr("dumps")(value, py::arg("default") = py::module_::import("builtins").attr("str")).cast<std::string>());
 }
 
 // The callback of the run's log records (GIL taken for the call; an exception in it ends the run).

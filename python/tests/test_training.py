@@ -34,7 +34,7 @@ def finetune_config(tmp_path) -> dict:
             fasta.write(f">s{r}\n{s}\n")
             labels.write(f"s{r}\t{r % 2}\n")
     return {"model": str(tmp_path / "model"), "output": str(tmp_path / "run"), "fasta": str(tmp_path / "seqs.fa"),
-            "labels": str(tmp_path / "labels.tsv"), "head": {"type": "sequence", "num_labels": 1}, "folds": 3,
+            "labels": tmp_path / "labels.tsv", "head": {"type": "sequence", "num_labels": 1}, "folds": 3,  # a Path works
             "epochs": 2, "batch_size": 4, "max_steps": 5, "lr": 1e-3, "seeds": [1, 2]}
 
 
