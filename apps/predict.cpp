@@ -15,6 +15,7 @@
 #include "splicebert/fasta.hpp"
 #include "splicebert/genome.hpp"
 #include "splicebert/heads.hpp"
+#include "splicebert/task_model.hpp"
 #include "splicebert/io.hpp"
 
 namespace splicebert::cli {
@@ -47,18 +48,6 @@ struct ExtractedRegions {
   }
 };
 
-// One score per logits row of n: sigmoid for one label, sigmoid(logit of the class) for two (SB's branchpoint
-// score), softmax probability of the class for more; regression heads report the raw value.
-double row_score(const float* row, int n, int score_class, const std::string& problem) {
-  if (problem == "regression") return row[0];
-  if (n == 1) return 1.0 / (1.0 + std::exp(-row[0]));
-  if (n == 2) return 1.0 / (1.0 + std::exp(-row[score_class]));
-  double max_value = row[0], sum = 0;
-  for (int k = 1; k < n; ++k) max_value = std::max<double>(max_value, row[k]);
-  for (int k = 0; k < n; ++k) sum += std::exp(row[k] - max_value);
-  return std::exp(row[score_class] - max_value) / sum;
-}
-
 struct Outputs {
   std::ostringstream bedgraph, bed, tsv;
   NpzWriter npz;
@@ -73,7 +62,7 @@ void write_token_scores(const FastaRecord& record, const Tensor& logits, const M
   for (int64_t k = 0; k < L; ++k) {
     const int64_t i = minus ? L - 1 - k : k;  // genome order: ascending position
     const int64_t position = origin.from_header ? (minus ? origin.end - 1 - i : origin.start + i) : i;
-    const double score = row_score(&logits.data[i * n], static_cast<int>(n), o.score_class, c.head.problem_type);
+    const double score = head_row_score(&logits.data[i * n], static_cast<int>(n), o.score_class, c.head.problem_type);
     out.bedgraph << chrom << '\t' << position << '\t' << position + 1 << '\t' << score << '\n';
     if (score >= o.threshold)
       out.bed << chrom << '\t' << position << '\t' << position + 1 << '\t' << record.name << ':' << i << '\t'
@@ -97,9 +86,7 @@ int run(const PredictOptions& o) {
   const ModelConfig& c = model->config();
   if (c.head.kind == HeadKind::None) fail(o.model, ": not a fine-tuned model (no sequence, token or contact head)");
   PredictOptions options = o;
-  if (options.score_class < 0) options.score_class = c.head.num_labels >= 2 ? 1 : 0;
-  if (options.score_class >= std::max(1, c.head.num_labels))
-    fail("--class ", options.score_class, " is outside the head's ", c.head.num_labels, " labels");
+  options.score_class = resolve_score_class(c.head, options.score_class);
   const bool token = c.head.kind == HeadKind::Token, contact = c.head.kind == HeadKind::Contact;
   // An output the head does not produce is a mistake in the command, not something to skip silently.
   const char* kind = token ? "token" : contact ? "contact" : "sequence";
@@ -163,7 +150,7 @@ int run(const PredictOptions& o) {
       out.tsv << record.name;
       for (int k = 0; k < c.head.num_labels; ++k)
         out.tsv << '\t'
-                << (c.head.num_labels == 1 ? row_score(&logits.data[0], 1, 0, c.head.problem_type) : logits.data[k]);
+                << (c.head.num_labels == 1 ? head_row_score(&logits.data[0], 1, 0, c.head.problem_type) : logits.data[k]);
       out.tsv << '\n';
     }
   }

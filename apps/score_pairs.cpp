@@ -7,7 +7,7 @@
 #include "cli.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
-#include "splicebert/variant.hpp"
+#include "splicebert/pair_scoring.hpp"
 
 namespace splicebert::cli {
 namespace {
@@ -28,9 +28,7 @@ int run(const ScorePairsOptions& o) {
   load.require_lm_head = true;
   load.precision = o.precision;
   auto model = Model::load(o.model, load);
-  const int64_t max_nt = model->config().max_position_embeddings - 2;
-  const int64_t window = o.window > 0 ? o.window : max_nt;
-  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
+  const int64_t window = variant::pair_window(*model, o.window);
   const variant::Center center = o.center == "exon" ? variant::Center::Exon : variant::Center::Variant;
   variant::ScoringOptions scoring;
   scoring.max_kl_radius = o.max_kl_window;
@@ -51,38 +49,22 @@ int run(const ScorePairsOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   RateProgress progress(o.quiet, "score-pairs", "pairs");
   progress.set_total(static_cast<int64_t>(pairs.size()));
-  for (size_t begin = 0; begin < pairs.size(); begin += static_cast<size_t>(o.chunk)) {
-    const size_t end = std::min(pairs.size(), begin + static_cast<size_t>(o.chunk));
-    std::vector<std::string> status(end - begin);
-    std::vector<variant::SubstitutionJob> jobs;
-    std::vector<size_t> job_of(end - begin, SIZE_MAX);
-    for (size_t i = begin; i < end; ++i) {
-      status[i - begin] = variant::pair_problem(pairs[i]);
-      if (!status[i - begin].empty()) continue;
-      auto job = variant::pair_job(pairs[i], center, window);
-      if (!job) {
-        status[i - begin] = "OUTSIDE_WINDOW";
-        continue;
-      }
-      job_of[i - begin] = jobs.size();
-      jobs.push_back(std::move(*job));
+  const auto results =
+      variant::score_sequence_pairs(session, pairs, center, window, scoring, static_cast<size_t>(o.chunk));
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const std::string& status = results[i].status;
+    ++counts[status];
+    out << pairs[i].id << '\t' << status;
+    if (status != "scored") {
+      out << "\t.\t.\t.\t.\t.\t.\n";
+      continue;
     }
-    const auto scores = variant::score_substitutions(session, jobs, scoring);
-    for (size_t i = begin; i < end; ++i) {
-      const std::string& problem = status[i - begin];
-      ++counts[problem.empty() ? "scored" : problem];
-      out << pairs[i].id << '\t' << (problem.empty() ? "scored" : problem);
-      if (!problem.empty()) {
-        out << "\t.\t.\t.\t.\t.\t.\n";
-        continue;
-      }
-      const variant::SubstitutionScores& s = scores[job_of[i - begin]];
-      out << '\t' << variant::format_score(s.context_kl) << '\t' << variant::format_score(s.max_kl) << '\t'
-          << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << variant::format_score(s.donor_kl) << '\t'
-          << variant::format_score(s.acceptor_kl) << '\t' << variant::format_score(s.masked_delta_p) << '\n';
-    }
-    progress.update(static_cast<int64_t>(end), static_cast<int64_t>(end));
+    const variant::SubstitutionScores& s = results[i].scores;
+    out << '\t' << variant::format_score(s.context_kl) << '\t' << variant::format_score(s.max_kl) << '\t'
+        << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << variant::format_score(s.donor_kl)
+        << '\t' << variant::format_score(s.acceptor_kl) << '\t' << variant::format_score(s.masked_delta_p) << '\n';
   }
+  progress.update(static_cast<int64_t>(pairs.size()), static_cast<int64_t>(pairs.size()));
   output.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string summary =

@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-matplotlib
+  pybind11-dev python3-pybind11 python3-pytest  # the Python package (python/, docs/python.md) and its tests
   vt-examples  # GRCh37 chr20 (18 MB): the chr20 splice-site driver's smoke test (tests/cli_real_data_scripts_test.cpp)
 )
 missing=()
@@ -28,3 +29,9 @@ fi
 [[ "${1:-}" == "--no-build" ]] && exit 0
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
+# The Python package into /usr/bin/python3's site folder for local installs (/usr/local/lib/python3.X/dist-packages;
+# apt never writes there), so `python3 -c "import splicebert"` works from any folder (docs/python.md).
+if [[ -f build/python/cmake_install.cmake ]]; then
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO cmake --install build --component python
+fi

@@ -3,6 +3,7 @@
 // Shapes: B batch, L nucleotides, n labels.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -81,6 +82,12 @@ struct RunOptions {
   bool quiet = false;
   std::string command_line;
   bool resume = false;  // reuse every (seed, fold) whose result.json exists in the output folder; train the rest
+  // Called with every record the run logs (each epoch's metrics, each finished (seed, fold)), e.g. for a progress
+  // bar in a caller that is not a terminal.
+  std::function<void(const nlohmann::json&)> on_record;
+  // Polled before every optimiser step; true stops the run with splicebert::Stopped before anything of the
+  // unfinished (seed, fold) is written: finished folds stay, and `resume` continues after them.
+  std::function<bool()> should_stop;
 };
 // Trains every (seed, fold); returns the summary (also written to <output>/summary.json). The config as run goes to
 // <output>/finetune_config.json first (what `finetune --resume` reads); each finished (seed, fold) writes

@@ -2,6 +2,7 @@
 // validation, logging and (when launched under MPI) data parallelism. Every key is documented in docs/training.md.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,11 @@ struct PretrainOptions {
   int threads = 1;         // the thread count in effect (recorded: bit-identical resumes need the same)
   bool quiet = false;
   std::string command_line;  // recorded in the log header
+  // Called with every step record the log gets (loss, accuracy, lr, tokens/s, ...).
+  std::function<void(const nlohmann::json&)> on_record;
+  // Polled before every optimiser step (single-process runs); true stops the run with splicebert::Stopped. The
+  // last checkpoint (written atomically) stays intact, so `resume` continues from it.
+  std::function<bool()> should_stop;
 };
 
 // Runs every stage (or what is left of them after a resume). Returns the final checkpoint folder.

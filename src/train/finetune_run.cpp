@@ -11,6 +11,7 @@
 
 #include "kernels/gemm_train.hpp"
 #include "splicebert/error.hpp"
+#include "splicebert/stop.hpp"
 #include "splicebert/finetune.hpp"
 #include "splicebert/heads.hpp"
 #include "splicebert/io.hpp"
@@ -140,6 +141,9 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
     int64_t loss_count = 0;
     for (const auto& batch : batches_of(order, c.batch_size)) {
       if (c.max_steps > 0 && step >= c.max_steps) break;
+      if (r.options.should_stop && r.options.should_stop())
+        throw Stopped("finetune: stopped in seed " + std::to_string(seed) + " fold " + std::to_string(test_fold) +
+                      "; finished folds are kept in " + c.output + " (resume to continue)");
       const uint64_t key = train::derive_seed(seed, static_cast<uint64_t>(test_fold), static_cast<uint64_t>(step));
       const train::HeadBatch hb = make_head_batch(c, r.examples, r.encoded, batch, r.model.tokenizer().pad_id(), key);
       store.zero_gradients();
@@ -158,8 +162,11 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
     else ++stale;
     if (c.plateau && !std::isnan(value)) plateau.step(higher ? -value : value);
     const double train_loss = loss_count ? loss_sum / static_cast<double>(loss_count) : NAN;
-    r.log.write({{"seed", seed}, {"fold", test_fold}, {"epoch", epoch}, {"step", step}, {"train_loss", train_loss},
-                 {"lr", c.plateau ? plateau.lr() : c.lr}, {"validation", validation}});
+    const json epoch_record = {{"seed", seed}, {"fold", test_fold}, {"epoch", epoch}, {"step", step},
+                               {"train_loss", train_loss}, {"lr", c.plateau ? plateau.lr() : c.lr},
+                               {"validation", validation}};
+    r.log.write(epoch_record);
+    if (r.options.on_record) r.options.on_record(epoch_record);
     if (!r.options.quiet)
       std::fprintf(stderr, "finetune seed %llu fold %d epoch %d step %lld train loss %.4f validation %s %.4f%s\n",
                    static_cast<unsigned long long>(seed), test_fold, epoch, static_cast<long long>(step), train_loss,
@@ -186,6 +193,7 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
   AtomicOutput result(result_path(c, seed, test_fold), false);  // written last: its presence means "finished"
   result.stream() << record.dump(2) << "\n";
   result.commit();
+  if (r.options.on_record) r.options.on_record(record);
   return record;
 }
 

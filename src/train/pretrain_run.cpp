@@ -13,6 +13,7 @@
 #include "kernels/gemm_train.hpp"
 #include "splicebert/convert.hpp"
 #include "splicebert/error.hpp"
+#include "splicebert/stop.hpp"
 #include "splicebert/pretrain.hpp"
 #include "train/communicator.hpp"
 #include "train/corpus.hpp"
@@ -295,6 +296,9 @@ class PretrainRun {
 
     bool validated_last = false;
     while (state_.stage_step < stage.steps) {
+      if (options_.should_stop && options_.should_stop())
+        throw Stopped("pretrain: stopped before step " + std::to_string(state_.global_step + 1) +
+                      "; the last checkpoint in " + config_.output_dir + " is intact (resume to continue)");
       train_step(stage);
       validated_last = false;
       if (validation_ && config_.validation_every > 0 && state_.stage_step % config_.validation_every == 0) {
@@ -380,6 +384,7 @@ class PretrainRun {
     record.update(stats_json(stats));
     if (unknown > 0) record["unknown_tokens"] = unknown;
     log_.write(record);
+    if (options_.on_record) options_.on_record(record);
     interval_tokens_ += tokens;
     const bool print = state_.stage_step == 1 || state_.stage_step == stage.steps ||
                        now - last_progress_ >= std::chrono::seconds(2);
