@@ -32,7 +32,7 @@ VerbRegistrar::VerbRegistrar(const char* name, const char* description, VerbSetu
 // OMP_WAIT_POLICY=passive (docs/performance.md). Only verbs that run the model pay for the second start-up.
 void choose_openmp_wait_policy(int argc, char** argv) {
   static const char* const model_verbs[] = {"embed",   "fill-mask", "bench",    "bench-train", "bench-variants",
-                                            "pretrain", "finetune", "predict", "score-vcf",   "score-pairs", "ism"};
+                                            "pretrain", "finetune", "predict", "score-vcf",   "score-pairs", "ism",      "serve"};
   if (argc < 2 || std::none_of(std::begin(model_verbs), std::end(model_verbs),
                                [&](const char* verb) { return std::strcmp(argv[1], verb) == 0; }))
     return;
