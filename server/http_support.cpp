@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -173,7 +174,9 @@ JobControl RequestWatch::control() const {
 
 void RequestWatch::wait_ready(const std::function<bool(std::chrono::milliseconds)>& ready) const {
   for (;;) {
-    if (ready(std::chrono::milliseconds(20))) return;
+    // Slices of at most 20 ms (to notice a client that hung up), never past the deadline.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (ready(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(20)))) return;
     if (std::chrono::steady_clock::now() > deadline) {
       abandoned_->store(true);
       throw ApiError(504, "the request took longer than the server's timeout");
