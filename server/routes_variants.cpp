@@ -198,6 +198,7 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
             entry["profile"] = {{"window_start", placement.genomic.start},
                                 {"window_end", placement.genomic.end},
                                 {"variant_index", job.position},
+                                {"sequence", job.window},
                                 {"exons", exons},
                                 {"bases", "ACGU"},
                                 {"ref", matrix4(profile.ref)},
