@@ -141,9 +141,9 @@ function frame(svg, profile, yMax, yLabel) {
   return { x, y };
 }
 
-function polyline(svg, values, x, y, colour, cls) {
+function polyline(svg, values, x, y, colour, cls, width = 1.3) {
   const points = values.map((v, i) => x(i).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
-  svg.appendChild(svgEl('polyline', { points, fill: 'none', stroke: colour, 'stroke-width': 1.3, class: cls }));
+  svg.appendChild(svgEl('polyline', { points, fill: 'none', stroke: colour, 'stroke-width': width, class: cls }));
 }
 
 function drawPlots(row) {
@@ -153,7 +153,7 @@ function drawPlots(row) {
   const altP = p.alt.map((probs, i) => probs[Math.max(baseIndex(p.sequence[i]), 0)]);
   const prob = $('prob-plot');
   let axes = frame(prob, p, 1, 'P');
-  polyline(prob, refP, axes.x, axes.y, '#1f6fb2', 'ref-line');
+  polyline(prob, refP, axes.x, axes.y, '#1f6fb2', 'ref-line', 3);  // wide, so it shows where ALT covers it
   polyline(prob, altP, axes.x, axes.y, '#d1495b', 'alt-line');
   const kl = $('kl-plot');
   const klMax = Math.max(...p.kl.map((v) => (Number.isFinite(v) ? v : 0)), 1e-12);
@@ -225,6 +225,7 @@ async function lookup(text) {
   text = text.trim();
   showError('');
   $('plots').hidden = true;
+  $('results').hidden = true;  // never leave an earlier answer under a new question
   if (!text) return;
   setStatus('Scoring ' + text + ' …');
   try {
