@@ -286,3 +286,41 @@ def test_client_disconnect_drops_the_queued_work(tmp_path):
         assert int(dropped[0].split()[1]) >= 1
     finally:
         server.stop()
+
+
+def test_variants_give_the_fields_of_score_vcf(env):
+    """The same variants through `splicebert score-vcf` (the CLI) and /variants give the same INFO/SpliceBERT."""
+    import subprocess
+    from serve_helpers import BIN
+    server, genome, folder = env
+    records = []
+    for pos in (1999, 2000, 2105, 3601, 4300):
+        ref = genome[pos - 1]
+        records.append((pos, ref, [b for b in "ACGT" if b != ref][pos % 3]))
+    vcf = os.path.join(folder, "in.vcf")
+    with open(vcf, "w") as f:
+        f.write("##fileformat=VCFv4.2\n##contig=<ID=20,length=6000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+        for pos, ref, alt in records:
+            f.write(f"20\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
+    out = os.path.join(folder, "out.vcf")
+    subprocess.run([BIN, "score-vcf", "-m", os.path.join(folder, "tiny"), "-f", os.path.join(folder, "g.fa"),
+                    "-a", os.path.join(folder, "a.bed"), "-i", vcf, "-o", out, "-q", "-t", "1"], check=True, timeout=120)
+    cli = []
+    with open(out) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            info = dict(kv.split("=", 1) for kv in line.split("\t")[7].strip().split(";") if "=" in kv)
+            cli.append(sorted(info.get("SpliceBERT", "").split(",")) if "SpliceBERT" in info else [])
+    status, answer = server.json("POST", "/variants", {"variants": "\n".join(f"20:{p} {r}>{a}" for p, r, a in records),
+                                                       "profiles": False})
+    assert status == 200
+
+    def g(v):
+        return "." if v is None else "%.6g" % v
+
+    served = [sorted("|".join([s["allele"], s["gene"], s["transcript"], s["strand"], g(s["context_kl"]), g(s["max_kl"]),
+                               "." if s["max_kl_offset"] is None else str(s["max_kl_offset"]), g(s["donor_kl"]),
+                               g(s["acceptor_kl"]), g(s["masked_dp"]), s["consequence"]]) for s in v["scores"])
+              for v in answer["variants"]]
+    assert any(served) and served == cli
