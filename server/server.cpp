@@ -82,6 +82,7 @@ void load(ServerContext& ctx) {
     q.max_batch_tokens = ctx.options.max_batch_tokens;
     q.max_queue = ctx.options.max_queue;
     q.dynamic_batching = ctx.options.dynamic_batching;
+    q.threads = ctx.options.threads;
     ctx.queue = std::make_unique<InferenceQueue>(ctx.model, q);
     ctx.ready = true;
     if (!ctx.options.quiet)

@@ -23,6 +23,8 @@ struct QueueOptions {
   int64_t max_batch_tokens = 16384;  // token budget of one merged batch (a single larger job still runs, alone)
   size_t max_queue = 256;            // jobs waiting; a submit beyond this throws QueueFull
   bool dynamic_batching = true;      // false: every job runs alone (the baseline of the benchmark)
+  int threads = 0;                   // OpenMP threads of the worker (0 = the process default); OpenMP's thread
+                                     // count is per calling thread, so the caller's own setting does not carry over
 };
 
 // Thrown by submit functions when max_queue jobs are waiting (HTTP 429).

@@ -107,7 +107,7 @@ SpelledVariant parse_line(std::string_view text, int64_t line) {
     if (cols[4] != ".") v.site.alts = alt_list(cols[4], line);
     return v;
   }
-  const size_t arrow = text.find('>');
+  const size_t arrow = text.rfind('>');  // the allele arrow is the last '>'
   if (arrow != std::string_view::npos) {  // CHROM:POS REF>ALT or CHROM:POS:REF>ALT
     std::string_view left = trim(text.substr(0, arrow)), right = trim(text.substr(arrow + 1));
     const size_t cut = left.find_last_of(" \t:");

@@ -11,6 +11,8 @@
 #include <thread>
 #include <typeinfo>
 
+#include <omp.h>
+
 namespace splicebert {
 
 struct InferenceQueue::Job {
@@ -201,6 +203,7 @@ QueueStats InferenceQueue::stats() const {
 }
 
 void InferenceQueue::work() {
+  if (options_.threads > 0) omp_set_num_threads(options_.threads);
   Session session(model_);
   for (;;) {
     std::vector<std::shared_ptr<Job>> group, dropped;
