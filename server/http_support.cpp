@@ -179,7 +179,7 @@ void RequestWatch::wait_ready(const std::function<bool(std::chrono::milliseconds
     if (ready(std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(20)))) return;
     if (std::chrono::steady_clock::now() > deadline) {
       abandoned_->store(true);
-      throw ApiError(504, "the request took longer than the server's timeout");
+      throw ApiError(504, "the request passed its deadline (the server's --timeout-s)");
     }
     if (client_gone()) {
       abandoned_->store(true);

@@ -87,7 +87,7 @@ void add_job_routes(httplib::Server& http, ServerContext& ctx) {
               variant::IsmResult result;
               auto done = ctx.queue->run_alone(
                   [&](Session& session) { result = variant::in_silico_mutagenesis(session, sequence, options); },
-                  (options.positions->end - from) * 3 * 1026);
+                  (options.positions->end - from) * 3 * ctx.model->config().max_position_embeddings);
               done.get();
               for (int64_t i = options.positions->start; i < options.positions->end; ++i)
                 scores.insert(scores.end(), result.scores.begin() + i * 4, result.scores.begin() + i * 4 + 4);

@@ -2,6 +2,7 @@
 // loader thread, and wraps every route with the same front door: request id, API key, CORS, access log, metrics.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -62,7 +63,7 @@ std::string utc_now() {
 
 thread_local std::chrono::steady_clock::time_point request_started;  // httplib runs a request on one thread
 
-void load(ServerContext& ctx) {
+bool load(ServerContext& ctx) {
   try {
     LoadOptions load;
     load.require_lm_head = false;
@@ -91,9 +92,11 @@ void load(ServerContext& ctx) {
                                                 std::to_string(ctx.transcript_count) + " transcripts"
                                           : std::string())
                 << std::endl;
+    return true;
   } catch (const std::exception& e) {
     ctx.load_error = std::string("loading failed: ") + e.what();
     std::cerr << "splicebert serve: error: " << ctx.load_error << std::endl;
+    return false;
   }
 }
 
@@ -117,6 +120,13 @@ int serve(const ServeOptions& options) {
   const int http_threads = options.http_threads;
   http.new_task_queue = [http_threads] { return new httplib::ThreadPool(static_cast<size_t>(http_threads)); };
   http.set_payload_max_length(options.max_body_bytes);
+  // cpp-httplib 0.11 listens with a backlog of 5: a burst of clients then sees connections reset. Keep the listening
+  // socket so that its backlog can be raised after binding (listen() again on a listening socket updates it).
+  int listening_socket = -1;
+  http.set_socket_options([&listening_socket](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening_socket = sock;
+  });
   http.set_read_timeout(30, 0);
   http.set_write_timeout(30, 0);
 
@@ -197,10 +207,19 @@ int serve(const ServeOptions& options) {
   } else if (!http.bind_to_port(options.host, port)) {
     fail("cannot bind to ", options.host, ":", port, " (in use, or not an address of this machine)");
   }
+  if (listening_socket >= 0) ::listen(listening_socket, SOMAXCONN);
   // The one line scripts wait for; the URL is printed on stdout too for the demo's users.
   std::cout << "splicebert serve: listening on http://" << options.host << ":" << port << "/" << std::endl;
 
-  std::thread loader([&] { load(ctx); });
+  std::atomic<bool> load_failed{false};
+  std::thread loader([&] {
+    if (!load(ctx)) {  // a server that cannot serve stops, with the reason on stderr and exit status 1
+      load_failed = true;
+      // stop() only ends a server that is already listening: wait for that (bounded; listen follows at once).
+      for (int i = 0; i < 5000 && !http.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      http.stop();
+    }
+  });
   std::thread stopper([&] {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
@@ -219,7 +238,7 @@ int serve(const ServeOptions& options) {
     pthread_kill(stopper.native_handle(), SIGTERM);  // wakes sigwait when the server stopped by itself
     stopper.join();
   }
-  return listened || ctx.stopping ? 0 : 1;
+  return load_failed || !listened ? 1 : 0;
 }
 
 }  // namespace splicebert::server

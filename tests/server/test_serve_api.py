@@ -244,7 +244,7 @@ def test_body_too_large_and_timeout(tmp_path):
         assert status == 413
         big = {"input": ["ACGU" * 64] * 64}
         status, body = server.json("POST", "/v1/embeddings", big)
-        assert status == 504 and "timeout" in body["error"]["message"]
+        assert status == 504 and "deadline" in body["error"]["message"]
     finally:
         server.stop()
 
@@ -328,3 +328,20 @@ def test_variants_give_the_fields_of_score_vcf(env):
                                g(s["acceptor_kl"]), g(s["masked_dp"]), s["consequence"]]) for s in v["scores"])
               for v in answer["variants"]]
     assert any(served) and served == cli
+
+
+def test_start_errors_and_clean_stop(tmp_path):
+    import signal
+    import subprocess
+    from serve_helpers import BIN
+    make_inputs(str(tmp_path))
+    bad = subprocess.run([BIN, "serve", "-m", str(tmp_path / "missing"), "--port", "0"], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 1 and "loading failed" in bad.stderr
+    half = subprocess.run([BIN, "serve", "-m", str(tmp_path / "tiny"), "-f", str(tmp_path / "g.fa"), "--port", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert half.returncode == 1 and "give -f GENOME and -a ANNOTATION together" in half.stderr
+    server = Server(str(tmp_path))
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=20) == 0
+    server.log.close()
