@@ -3,7 +3,7 @@
 // from the link, run ISM, see a refusal reported, and make sure a variant string holding markup never executes.
 // Saves a screenshot to $SPLICEBERT_SCREENSHOT_DIR. Exit 77 (skipped) when playwright-core or Chromium is missing.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -108,6 +108,20 @@ try {
   await page.waitForSelector('#ism-view:not([hidden]) #ism-plot rect', { timeout: 60000 });
   check((await page.$$('#ism-plot rect')).length === 4 * 11, 'the ISM heatmap has 4 x 11 cells');
   check(await page.$eval('#ism-progress', (p) => p.value === 1), 'the ISM progress bar reached the end');
+
+  // VCF upload: the records come back with INFO/SpliceBERT in score-vcf's format.
+  const vcf = '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n' +
+    `20\t2000\trs1\t${ref}\t${alt}\t.\tPASS\tDP=3\n20\t5500\t.\t${genome[5499]}\tN\t.\t.\t.\n`;
+  await page.setInputFiles('#vcf-file', { name: 'in.vcf', mimeType: 'text/plain', buffer: Buffer.from(vcf) });
+  await page.click('#vcf-go');
+  await page.waitForSelector('#vcf-download:not([hidden])');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);  // link focused
+  const annotated = readFileSync(await download.path(), 'utf8');
+  const records = annotated.split('\n').filter((l) => l && !l.startsWith('#'));
+  check(annotated.includes('##INFO=<ID=SpliceBERT') && records.length === 2, 'the annotated VCF keeps both records and declares INFO/SpliceBERT');
+  check(/\tDP=3;SpliceBERT=G\|TX\d\|TX\d\|[+-]\|/.test(records[0]) && records[0].split(',').length === 2,
+    'the first record gains one entry per transcript after its own INFO');
+  check(records[1].endsWith('\t.'), 'a record nothing scores is left as it was');
 
   // A refusal is reported clearly.
   await page.fill('#variant', 'chr20:2000 A>Q');
