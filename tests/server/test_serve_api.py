@@ -345,3 +345,53 @@ def test_start_errors_and_clean_stop(tmp_path):
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(timeout=20) == 0
     server.log.close()
+
+
+def test_health_is_503_while_loading(tmp_path):
+    """The annotation comes through a named pipe that the test fills later, so loading is held open on purpose."""
+    make_inputs(str(tmp_path))
+    fifo = tmp_path / "annotation.bed"
+    os.mkfifo(fifo)
+    import subprocess
+    from serve_helpers import ANNOTATION, BIN
+    process = subprocess.Popen([BIN, "serve", "-m", str(tmp_path / "tiny"), "-f", str(tmp_path / "g.fa"),
+                                "-a", str(fifo), "--format", "bed", "--port", "0", "--access-log", ""],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = process.stdout.readline().strip().split("listening on ")[1].rstrip("/")
+        import urllib.error
+        import urllib.request
+        for path in ("/health", "/info"):
+            try:
+                urllib.request.urlopen(url + path, timeout=10)
+                raise AssertionError(path + " answered 200 while loading")
+            except urllib.error.HTTPError as e:
+                assert e.code == 503 and e.headers["Retry-After"] == "1"
+        with open(fifo, "w") as f:
+            f.write(ANNOTATION)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=10) as r:
+                    assert r.status == 200
+                    break
+            except urllib.error.HTTPError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError("never ready")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_cors_only_when_enabled(env, tmp_path):
+    server, _, _ = env
+    _, headers, _ = server.request("GET", "/info", headers={"Origin": "http://example.org"})
+    assert "Access-Control-Allow-Origin" not in headers
+    make_inputs(str(tmp_path))
+    cors = Server(str(tmp_path), "--cors-origin", "http://localhost:3000")
+    try:
+        status, headers, _ = cors.request("OPTIONS", "/v1/embeddings", headers={"Origin": "http://localhost:3000"})
+        assert status == 204 and headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert "Authorization" in headers["Access-Control-Allow-Headers"]
+    finally:
+        cors.stop()
