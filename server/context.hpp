@@ -48,7 +48,9 @@ struct ServerContext {
 
   std::mutex jobs_mutex;
   std::map<std::string, std::shared_ptr<IsmJob>> jobs;
-  std::vector<std::thread> job_threads;  // joined at shutdown, before the queue goes
+  // One coordinator thread per ISM job; finished ones are joined when the next job starts, the rest at shutdown
+  // (before the queue goes).
+  std::vector<std::pair<std::shared_ptr<IsmJob>, std::thread>> job_threads;
   std::atomic<bool> stopping{false};
 };
 

@@ -76,7 +76,15 @@ void add_job_routes(httplib::Server& http, ServerContext& ctx) {
           ctx.jobs.erase(oldest);
         }
         ctx.jobs[job->id] = job;
-        ctx.job_threads.emplace_back([&ctx, job, sequence, start, end] {
+        for (auto it = ctx.job_threads.begin(); it != ctx.job_threads.end();) {
+          if (it->first->state.load() >= 2) {  // its last statement has run: join at once
+            it->second.join();
+            it = ctx.job_threads.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        ctx.job_threads.emplace_back(job, std::thread([&ctx, job, sequence, start, end] {
           try {
             job->state = 1;
             std::vector<double> scores;
@@ -105,7 +113,7 @@ void add_job_routes(httplib::Server& http, ServerContext& ctx) {
             job->error = e.what();
             job->state = 3;
           }
-        });
+        }));
       }
       res.set_header("Location", "/jobs/" + job->id);
       send_json(res, job_json(*job), 202);

@@ -158,13 +158,20 @@ void add_model_routes(httplib::Server& http, ServerContext& ctx) {
         tokens += static_cast<int64_t>(ids.size());
       }
       RequestWatch watch(ctx, req);
-      std::vector<std::vector<std::vector<FillMaskCandidate>>> results(texts.size());
+      // The job owns its inputs and outputs: a request that gives up (504, client gone) must not leave a running
+      // job writing into the handler's stack.
+      struct Work {
+        std::vector<std::string> texts;
+        std::vector<std::vector<std::vector<FillMaskCandidate>>> results;
+      };
+      auto work = std::make_shared<Work>(Work{texts, std::vector<std::vector<std::vector<FillMaskCandidate>>>(texts.size())});
       auto done = ctx.queue->run_alone(
-          [&texts, &results, options](Session& session) {
-            for (size_t i = 0; i < texts.size(); ++i) results[i] = fill_mask(session, texts[i], options);
+          [work, options](Session& session) {
+            for (size_t i = 0; i < work->texts.size(); ++i) work->results[i] = fill_mask(session, work->texts[i], options);
           },
           tokens, watch.control());
       watch.wait(done);
+      const auto& results = work->results;
       // The transformers pipeline's shape: one mask -> candidates; several masks -> a list per mask; a list of
       // inputs -> a list of those.
       json all = json::array();
@@ -285,25 +292,34 @@ void add_model_routes(httplib::Server& http, ServerContext& ctx) {
             throw ApiError(422, "sequence " + std::to_string(i) + " is longer than the model's " +
                                     std::to_string(max_nt) + " nt (a sequence head sees one window)");
       RequestWatch watch(ctx, req);
-      std::vector<Tensor> logits(records.size());
+      struct Work {  // owned by the job (see /fill-mask)
+        std::vector<std::vector<int32_t>> records;
+        std::vector<Tensor> logits;
+      };
+      auto work = std::make_shared<Work>();
+      work->records = std::move(records);
+      work->logits.resize(work->records.size());
       const int64_t budget = ctx.options.max_batch_tokens;
+      const HeadKind kind = head.kind;
       auto done = ctx.queue->run_alone(
-          [&](Session& session) {
-            for (size_t i = 0; i < records.size(); ++i) {
-              if (head.kind == HeadKind::Token) {
-                logits[i] = windowed_token_logits(session, records[i], 0, 0, budget);
+          [work, budget, kind](Session& session) {
+            const Tokenizer& tokenizer = session.model().tokenizer();
+            for (size_t i = 0; i < work->records.size(); ++i) {
+              if (kind == HeadKind::Token) {
+                work->logits[i] = windowed_token_logits(session, work->records[i], 0, 0, budget);
               } else {
-                std::vector<int32_t> ids{static_cast<int32_t>(session.model().tokenizer().cls_id())};
-                ids.insert(ids.end(), records[i].begin(), records[i].end());
-                ids.push_back(static_cast<int32_t>(session.model().tokenizer().eos_id()));
-                const Batch batch = make_batch({ids}, session.model().tokenizer().pad_id());
+                std::vector<int32_t> ids{static_cast<int32_t>(tokenizer.cls_id())};
+                ids.insert(ids.end(), work->records[i].begin(), work->records[i].end());
+                ids.push_back(static_cast<int32_t>(tokenizer.eos_id()));
+                const Batch batch = make_batch({ids}, tokenizer.pad_id());
                 const auto& out = session.forward(batch, head_forward_options(session.model().config()));
-                logits[i] = head_logits(session.model(), batch, out);
+                work->logits[i] = head_logits(session.model(), batch, out);
               }
             }
           },
           tokens, watch.control());
       watch.wait(done);
+      const auto& logits = work->logits;
       json out = json::array();
       for (const auto& t : logits) out.push_back(head.kind == HeadKind::Token ? rows(t) : floats(t.ptr(), t.numel()));
       note_tokens(res, tokens);

@@ -231,7 +231,7 @@ int serve(const ServeOptions& options) {
   ctx.stopping = true;
   {
     std::lock_guard lock(ctx.jobs_mutex);
-    for (auto& t : ctx.job_threads) t.join();
+    for (auto& [job, thread] : ctx.job_threads) thread.join();
   }
   ctx.queue.reset();
   if (stopper.joinable()) {
