@@ -300,11 +300,26 @@ async function annotateVcf() {
 }
 
 // ---- start -------------------------------------------------------------------------------------------------------
+async function loadInfo() {
+  try {
+    const info = await api('GET', '/info');
+    $('model-name').textContent = info.model + ' (' + info.layers + ' layers × ' + info.hidden_size + ')';
+    $('model-sha').textContent = info.weights_sha256;
+    $('engine').textContent = info.engine;
+    if (!info.genome) setStatus('This server has no genome: only sequence spellings (…[A>G]…) work.');
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
 async function start() {
   $('lookup').addEventListener('submit', (event) => {
     event.preventDefault();
     apiKey = $('api-key').value || apiKey;
-    if ($('api-key').value) sessionStorage.setItem('splicebert-api-key', apiKey);
+    if ($('api-key').value) {
+      sessionStorage.setItem('splicebert-api-key', apiKey);
+      if ($('model-sha').textContent.length !== 64) loadInfo();  // the footer failed for want of the key
+    }
     const text = $('variant').value.trim();
     const hash = '#variant=' + encodeURIComponent(text);
     if (location.hash === hash) lookup(text);
@@ -317,15 +332,7 @@ async function start() {
   });
   $('ism-go').addEventListener('click', runIsm);
   $('vcf-go').addEventListener('click', annotateVcf);
-  try {
-    const info = await api('GET', '/info');
-    $('model-name').textContent = info.model + ' (' + info.layers + ' layers × ' + info.hidden_size + ')';
-    $('model-sha').textContent = info.weights_sha256;
-    $('engine').textContent = info.engine;
-    if (!info.genome) setStatus('This server has no genome: only sequence spellings (…[A>G]…) work.');
-  } catch (e) {
-    showError(e.message);
-  }
+  await loadInfo();
   const initial = variantFromHash();
   if (initial) {
     $('variant').value = initial;
