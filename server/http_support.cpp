@@ -119,7 +119,7 @@ void guarded(ServerContext& ctx, const httplib::Request&, httplib::Response& res
 
 namespace {
 
-// The connection socket whose local and peer ports are those of the request (nullopt when not found).
+// The connection socket whose local and peer ports are those of the request (-1 when not found).
 int find_connection_socket(const httplib::Request& req) {
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return -1;
