@@ -15,6 +15,10 @@ packages=(
   python3 python3-numpy python3-matplotlib
   pybind11-dev python3-pybind11 python3-pytest  # the Python package (python/, docs/python.md) and its tests
   vt-examples  # GRCh37 chr20 (18 MB): the chr20 splice-site driver's smoke test (tests/cli_real_data_scripts_test.cpp)
+  libcpp-httplib-dev  # splicebert serve (docs/serve.md)
+  subread-data  # RefSeq hg19 exons: the serve demo's annotation (scripts/prepare_demo_annotation.sh)
+  python3-pytest  # server API tests (tests/server)
+  chromium  # the lookup page's browser test (tests/browser)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +28,11 @@ if ((${#missing[@]})); then
   SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The browser test's driver (playwright-core, pinned by tests/browser/package-lock.json); skipped without npm.
+if command -v npm >/dev/null && [[ ! -d tests/browser/node_modules/playwright-core ]]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || echo "setup.sh: npm ci failed; the browser test will be skipped" >&2
 fi
 
 [[ "${1:-}" == "--no-build" ]] && exit 0

@@ -1,0 +1,230 @@
+// Variant routes: /score (REF/ALT sequence pairs) and /variants (spelled variants on the genome given at start),
+// with the same fields as score-pairs / score-vcf and, for /variants, the per-position profiles the page plots.
+#include <cmath>
+#include <map>
+
+#include "http_support.hpp"
+#include "splicebert/variant_lookup.hpp"
+
+namespace splicebert::server {
+namespace {
+
+json number(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+json number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
+
+json scores_json(const variant::SubstitutionScores& s, int64_t max_kl_offset) {
+  return {{"context_kl", number(s.context_kl)},
+          {"max_kl", number(s.max_kl)},
+          {"max_kl_offset", std::isnan(s.max_kl) ? json(nullptr) : json(max_kl_offset)},
+          {"donor_kl", number(s.donor_kl)},
+          {"acceptor_kl", number(s.acceptor_kl)},
+          {"masked_dp", number(s.masked_delta_p)}};
+}
+
+variant::ScoringOptions scoring_options(const ServerContext& ctx) {
+  variant::ScoringOptions o;
+  o.max_tokens = ctx.options.max_batch_tokens;
+  return o;
+}
+
+int64_t window_nt(const ServerContext& ctx) { return ctx.model->config().max_position_embeddings - 2; }
+
+void require_mlm_head(const ServerContext& ctx) {
+  if (!ctx.model->weights().lm_head) throw ApiError(422, "the model has no MLM head: variant scores need one");
+  if (window_nt(ctx) < 201) throw ApiError(422, "the model's window is shorter than the 201 nt the scores need");
+}
+
+json matrix4(const std::vector<double>& p) {
+  json out = json::array();
+  for (size_t i = 0; i + 3 < p.size(); i += 4)
+    out.push_back({static_cast<float>(p[i]), static_cast<float>(p[i + 1]), static_cast<float>(p[i + 2]),
+                   static_cast<float>(p[i + 3])});
+  return out;
+}
+
+}  // namespace
+
+void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
+  http.Post("/score", [&](const httplib::Request& req, httplib::Response& res) {
+    guarded(ctx, req, res, [&] {
+      require_mlm_head(ctx);
+      const json body = parse_body(req);
+      auto it = body.find("pairs");
+      if (it == body.end() || !it->is_array() || it->empty())
+        throw ApiError(422, "'pairs' must be a non-empty list of {id, ref, alt, pos}");
+      if (it->size() > ctx.options.max_sequences)
+        throw ApiError(422, "at most " + std::to_string(ctx.options.max_sequences) + " pairs per request");
+      const std::string center = string_field(body, "center", "variant");
+      if (center != "variant" && center != "exon") throw ApiError(422, "'center' must be variant or exon");
+      std::vector<variant::SequencePair> pairs;
+      for (size_t i = 0; i < it->size(); ++i) {
+        const json& p = (*it)[i];
+        if (!p.is_object()) throw ApiError(422, "pair " + std::to_string(i) + " is not an object");
+        variant::SequencePair pair;
+        pair.id = string_field(p, "id", "pair" + std::to_string(i + 1));
+        pair.ref = string_field(p, "ref");
+        pair.alt = string_field(p, "alt");
+        const int64_t limit = ctx.options.max_sequence_nt;
+        if (static_cast<int64_t>(pair.ref.size()) > limit || static_cast<int64_t>(pair.alt.size()) > limit)
+          throw ApiError(422, "pair " + std::to_string(i) + " is longer than " + std::to_string(limit) + " nt");
+        pair.position = int_field(p, "pos", -1, 0, static_cast<int64_t>(pair.ref.size()) - 1);
+        if (pair.position < 0) throw ApiError(422, "pair " + std::to_string(i) + ": 'pos' is required (0-based)");
+        const bool has_start = p.contains("exon_start"), has_end = p.contains("exon_end");
+        if (has_start != has_end) throw ApiError(422, "pair " + std::to_string(i) + ": give exon_start and exon_end together");
+        if (has_start) {
+          const int64_t L = static_cast<int64_t>(pair.ref.size());
+          variant::Span exon{int_field(p, "exon_start", 0, 0, L), int_field(p, "exon_end", 0, 0, L)};
+          if (exon.end <= exon.start) throw ApiError(422, "pair " + std::to_string(i) + ": exon_end must exceed exon_start");
+          pair.exon = exon;
+        }
+        pair.line = static_cast<int64_t>(i);
+        pairs.push_back(std::move(pair));
+      }
+      std::vector<variant::SubstitutionJob> jobs;
+      std::vector<std::string> reasons(pairs.size());
+      std::vector<int64_t> job_of(pairs.size(), -1);
+      int64_t tokens = 0;
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        reasons[i] = variant::pair_problem(pairs[i]);
+        if (!reasons[i].empty()) continue;
+        auto job = variant::pair_job(pairs[i], center == "exon" ? variant::Center::Exon : variant::Center::Variant,
+                                     window_nt(ctx));
+        if (!job) {
+          reasons[i] = "OUTSIDE_WINDOW";
+          continue;
+        }
+        job_of[i] = static_cast<int64_t>(jobs.size());
+        tokens += static_cast<int64_t>(job->window.size()) + 2;
+        jobs.push_back(std::move(*job));
+      }
+      std::vector<variant::SubstitutionScores> scores;
+      if (!jobs.empty()) {
+        RequestWatch watch(ctx, req);
+        auto future = ctx.queue->score(jobs, scoring_options(ctx), watch.control());
+        scores = watch.wait(future);
+      }
+      json out = json::array();
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        json item = {{"id", pairs[i].id}, {"reason", reasons[i].empty() ? json(nullptr) : json(reasons[i])}};
+        if (job_of[i] >= 0) {
+          const auto& s = scores[static_cast<size_t>(job_of[i])];
+          item.update(scores_json(s, s.max_kl_offset));
+        }
+        out.push_back(item);
+      }
+      note_tokens(res, tokens);
+      send_json(res, {{"model", ctx.model_name}, {"results", out}});
+    });
+  });
+
+  http.Post("/variants", [&](const httplib::Request& req, httplib::Response& res) {
+    guarded(ctx, req, res, [&] {
+      require_mlm_head(ctx);
+      if (!ctx.reference || !ctx.transcripts)
+        throw ApiError(422, "this server has no genome: start it with -f GENOME -a ANNOTATION for /variants");
+      const json body = parse_body(req);
+      const std::string text = string_field(body, "variants");
+      const bool with_profiles = bool_field(body, "profiles", true);
+      std::vector<variant::SpelledVariant> spelled;
+      try {
+        spelled = variant::parse_variant_spellings(text, ctx.options.max_variants);
+      } catch (const Error& e) {
+        throw ApiError(422, e.what());
+      }
+      variant::SiteOptions site_options;
+      site_options.window = window_nt(ctx);
+      std::vector<variant::SubstitutionJob> jobs;
+      std::vector<variant::SitePlan> plans;
+      std::vector<int64_t> contig_lengths;
+      {
+        std::lock_guard lock(ctx.reference_mutex);
+        for (const auto& v : spelled) {
+          plans.push_back(variant::plan_site(v.site, *ctx.reference, *ctx.transcripts, site_options, jobs));
+          const int contig = ctx.reference->find_contig(v.site.chrom);
+          contig_lengths.push_back(contig < 0 ? 0 : ctx.reference->contig_length(contig));
+        }
+      }
+      int64_t tokens = 0;
+      for (const auto& j : jobs) tokens += static_cast<int64_t>(j.window.size()) + 2;
+      RequestWatch watch(ctx, req);
+      std::vector<variant::SubstitutionScores> scores;
+      std::vector<std::vector<float>> logits;  // REF and ALT window of each job: [2j], [2j+1]
+      if (!jobs.empty()) {
+        auto scored = ctx.queue->score(jobs, scoring_options(ctx), watch.control());
+        std::future<std::vector<std::vector<float>>> profiled;
+        if (with_profiles) {
+          std::vector<std::vector<int32_t>> sequences;
+          for (const auto& j : jobs) {
+            sequences.push_back(ctx.model->tokenizer().encode(j.window).ids);
+            sequences.push_back(ctx.model->tokenizer().encode(variant::alt_window(j)).ids);
+          }
+          profiled = ctx.queue->logits(std::move(sequences), watch.control());
+        }
+        scores = watch.wait(scored);
+        if (with_profiles) logits = watch.wait(profiled);
+      }
+      const int64_t V = ctx.model->config().vocab_size;
+      json out = json::array();
+      for (size_t v = 0; v < spelled.size(); ++v) {
+        const auto& site = spelled[v].site;
+        const auto& plan = plans[v];
+        json reasons = json::array();
+        for (auto r : plan.reasons) reasons.push_back(r == variant::Reason::none ? json(nullptr) : json(variant::reason_name(r)));
+        json entries = json::array();
+        for (const auto& sj : plan.jobs) {
+          const auto& s = scores[sj.job];
+          json entry = {{"allele", site.alts[sj.alt]},
+                        {"gene", sj.transcript->gene},
+                        {"transcript", sj.transcript->name},
+                        {"strand", sj.minus ? "-" : "+"},
+                        {"consequence", sj.consequence}};
+          entry.update(scores_json(s, sj.minus ? -s.max_kl_offset : s.max_kl_offset));
+          if (with_profiles) {
+            const auto& job = jobs[sj.job];
+            const int64_t L = static_cast<int64_t>(job.window.size());
+            const auto profile = variant::window_profile(logits[2 * sj.job].data(), logits[2 * sj.job + 1].data(), L, V,
+                                                         ctx.model->tokenizer().nucleotide_ids());
+            // The genomic position of the substitution: index `position` of the window in transcript orientation.
+            const int64_t genomic = site.position + [&] {
+              for (size_t k = 0; k < site.ref.size() && k < site.alts[sj.alt].size(); ++k)
+                if (site.ref[k] != site.alts[sj.alt][k]) return static_cast<int64_t>(k);
+              return int64_t{0};
+            }();
+            const auto placement = variant::place_window(*sj.transcript, genomic, window_nt(ctx), contig_lengths[v]);
+            json exons = json::array();
+            for (const auto& e : placement.exons) exons.push_back({e.start, e.end});
+            json kl = json::array();
+            for (double x : profile.kl) kl.push_back(static_cast<float>(x));
+            entry["profile"] = {{"window_start", placement.genomic.start},
+                                {"window_end", placement.genomic.end},
+                                {"variant_index", job.position},
+                                {"sequence", job.window},
+                                {"exons", exons},
+                                {"bases", "ACGU"},
+                                {"ref", matrix4(profile.ref)},
+                                {"alt", matrix4(profile.alt)},
+                                {"kl", kl}};
+          }
+          entries.push_back(entry);
+        }
+        out.push_back({{"input", spelled[v].text},
+                       {"line", spelled[v].line},
+                       {"chrom", site.chrom},
+                       {"pos", site.position + 1},
+                       {"ref", site.ref},
+                       {"alts", site.alts},
+                       {"reasons", reasons},
+                       {"message", plan.message},
+                       {"scores", entries}});
+      }
+      note_tokens(res, tokens);
+      send_json(res, {{"model", ctx.model_name},
+                      {"model_sha256", ctx.model_sha256},
+                      {"engine", std::string("splicebert.cpp ") + SPLICEBERT_VERSION},
+                      {"window", window_nt(ctx)},
+                      {"variants", out}});
+    });
+  });
+}
+
+}  // namespace splicebert::server
