@@ -102,7 +102,7 @@ int run(const ScoreVcfOptions& o) {
   genome::Diagnostics diagnostics(false, o.quiet);
   genome::Reference reference(o.fasta);
   auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
-  const variant::TranscriptIndex transcripts(*annotation, reference);
+  const variant::TranscriptIndex transcripts(*annotation, reference, &diagnostics);
   if (transcripts.on_unknown_contigs())
     progress.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
                      " transcripts are on contigs the reference lacks; ignored");
