@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-matplotlib
+  clang libclang-rt-14-dev  # libFuzzer and the fuzz build (scripts/test-sanitizers.sh, docs/fuzzing.md)
+  util-linux  # prlimit: the memory-limited tests (tests/cli_hostile_inputs_test.cpp, cli_embed_stream_test.cpp)
   vt-examples  # GRCh37 chr20 (18 MB): the chr20 splice-site driver's smoke test (tests/cli_real_data_scripts_test.cpp)
 )
 missing=()
