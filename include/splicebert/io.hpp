@@ -116,6 +116,7 @@ class NpzStreamWriter {
   uint64_t members() const { return entries_.size(); }
 
  private:
+  void add_parts(const std::string& key, const std::string& head, const void* data, uint64_t size);
   struct Entry {
     std::string name;
     uint32_t crc;

@@ -25,14 +25,7 @@ uint64_t little_endian(const uint8_t* bytes, size_t count) {
 }
 
 std::string npy_with_data(const std::string& descr, const Shape& shape, const void* data, size_t data_size) {
-  const std::string dict = format_npy_header_dict(descr, shape);
-  if (dict.size() > 0xffff) fail("npy output: shape ", shape_to_string(shape), " has too many dimensions");
-  std::string bytes(kMagic, kMagicSize);
-  bytes += '\x01';  // version 1.0: enough for any header we write (< 64 KiB)
-  bytes += '\x00';
-  bytes += static_cast<char>(dict.size() & 0xff);
-  bytes += static_cast<char>(dict.size() >> 8);
-  bytes += dict;
+  std::string bytes = npy_header_bytes(descr, shape);
   if (data_size > 0) bytes.append(static_cast<const char*>(data), data_size);
   return bytes;
 }
@@ -105,6 +98,18 @@ std::string npy_bytes_u8(const Shape& shape, const uint8_t* data) {
   for (int64_t extent : shape)
     if (extent < 0) fail("npy output: negative extent in uint8 shape ", shape_to_string(shape));
   return npy_with_data("|u1", shape, data, static_cast<size_t>(shape_numel(shape)));
+}
+
+std::string npy_header_bytes(const std::string& descr, const Shape& shape) {
+  const std::string dict = format_npy_header_dict(descr, shape);
+  if (dict.size() > 0xffff) fail("npy output: shape ", shape_to_string(shape), " has too many dimensions");
+  std::string bytes(kMagic, kMagicSize);
+  bytes += '\x01';  // version 1.0: enough for any header we write (< 64 KiB)
+  bytes += '\x00';
+  bytes += static_cast<char>(dict.size() & 0xff);
+  bytes += static_cast<char>(dict.size() >> 8);
+  bytes += dict;
+  return bytes;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "io/little_endian.hpp"
+#include "io/npy_header.hpp"
 #include "io/zip_format.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
@@ -28,12 +29,20 @@ void append64(std::string& out, uint64_t value) {
 }  // namespace
 
 void NpzStreamWriter::add_npy(const std::string& key, const std::string& npy) {
+  add_parts(key, npy, nullptr, 0);
+}
+
+// The member is `head` then `size` bytes at `data`: a tensor's floats are written from where they lie, never
+// copied into a formatted .npy first (that copy doubled the peak for a long record).
+void NpzStreamWriter::add_parts(const std::string& key, const std::string& head, const void* data, uint64_t size) {
   if (finished_) fail("npz: a member was added after finish()");
   const std::string name = key + ".npy";
   if (key.empty() || name.size() >= kMax16) fail("npz: the key '", key, "' is empty or too long");
   if (!names_.insert(name).second) fail("npz: the key '", key, "' was added twice");
-  const uint32_t crc = crc32_z(0, reinterpret_cast<const Bytef*>(npy.data()), npy.size());
-  const bool zip64 = npy.size() >= kMax32;
+  const uint64_t total = head.size() + size;
+  uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(head.data()), head.size());
+  if (size) crc = crc32_z(crc, static_cast<const Bytef*>(data), size);
+  const bool zip64 = total >= kMax32;
   std::string header;
   le::append32(header, kLocalHeaderSignature);
   le::append16(header, zip64 ? kVersionZip64 : kVersionStored);
@@ -42,25 +51,30 @@ void NpzStreamWriter::add_npy(const std::string& key, const std::string& npy) {
   le::append16(header, 0);  // time 00:00
   le::append16(header, kDosDate1980);
   le::append32(header, crc);
-  le::append32(header, zip64 ? kMax32 : npy.size());
-  le::append32(header, zip64 ? kMax32 : npy.size());
+  le::append32(header, zip64 ? kMax32 : total);
+  le::append32(header, zip64 ? kMax32 : total);
   le::append16(header, name.size());
   le::append16(header, zip64 ? 20 : 0);
   header += name;
   if (zip64) {
     le::append16(header, kZip64ExtraId);
     le::append16(header, 16);
-    append64(header, npy.size());
-    append64(header, npy.size());
+    append64(header, total);
+    append64(header, total);
   }
-  entries_.push_back({name, crc, npy.size(), written_});
+  entries_.push_back({name, static_cast<uint32_t>(crc), total, written_});
   out_.write(header.data(), static_cast<std::streamsize>(header.size()));
-  out_.write(npy.data(), static_cast<std::streamsize>(npy.size()));
+  out_.write(head.data(), static_cast<std::streamsize>(head.size()));
+  if (size) out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
   if (!out_) fail("npz: writing member '", name, "' failed");
-  written_ += header.size() + npy.size();
+  written_ += header.size() + total;
 }
 
-void NpzStreamWriter::add(const std::string& key, const Tensor& tensor) { add_npy(key, npy_bytes(tensor)); }
+void NpzStreamWriter::add(const std::string& key, const Tensor& tensor) {
+  if (static_cast<size_t>(shape_numel(tensor.shape)) != tensor.data.size())
+    fail("npz: array '", key, "' has shape ", shape_to_string(tensor.shape), " but ", tensor.data.size(), " values");
+  add_parts(key, npy_header_bytes("<f4", tensor.shape), tensor.ptr(), 4 * tensor.data.size());
+}
 
 void NpzStreamWriter::add_strings(const std::string& key, const std::vector<std::string>& texts) {
   add_npy(key, npy_bytes_strings(texts));
