@@ -34,7 +34,7 @@ if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
   start=$SECONDS
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
         -DCMAKE_CXX_COMPILER=clang++ -DSPLICEBERT_FUZZ=ON -DSPLICEBERT_TESTS=OFF -DSPLICEBERT_BENCH=OFF \
-        -DSPLICEBERT_NATIVE=OFF "${launcher[@]}" >/dev/null
+        "${launcher[@]}" >/dev/null
   nice cmake --build build-fuzz -j"$jobs" --target fuzz_all
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
