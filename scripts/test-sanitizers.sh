@@ -42,7 +42,7 @@ if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
   for folder in fuzz/corpus/*/; do mkdir -p "$work/corpus/$(basename "$folder")" && cp "$folder"* "$work/corpus/$(basename "$folder")/"; done
   declare -A corpus=([fuzz_safetensors]=safetensors [fuzz_npy]=npy [fuzz_fasta]=fasta [fuzz_config_json]=config_json
                      [fuzz_pickle]=pickle [fuzz_zip]=zip [fuzz_tokenizer]=tokenizer [fuzz_variant_pairs]=variant_pairs
-                     [fuzz_gtf]=gtf [fuzz_gff3]=gff3 [fuzz_bed]=bed)
+                     [fuzz_gtf]=gtf [fuzz_gff3]=gff3 [fuzz_bed]=bed [fuzz_fasta_file]=fasta_file)
   for target in "${!corpus[@]}"; do
     name=${corpus[$target]}
     dict=()
