@@ -18,11 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const splicebert::Error&) {
   }
   try {
-    splicebert::FinetuneConfig::from_json(json, "fuzz");
+    splicebert::finetune::FinetuneConfig::from_json(json, "fuzz");
   } catch (const splicebert::Error&) {
   }
   try {
-    splicebert::PretrainConfig::from_json(json, "fuzz");
+    splicebert::train::PretrainConfig::from_json(json, "fuzz");
   } catch (const splicebert::Error&) {
   }
   return 0;
