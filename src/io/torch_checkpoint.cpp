@@ -128,6 +128,11 @@ class TorchCheckpointSource final : public TensorSource {
     const TensorRecord& record = records_.at(name);
     const std::string what = source() + ": tensor '" + name + "'";
     const std::string& storage = inflate_storage(record, what);
+    // Checked on every read, not only when inflating: two tensors may name one storage with different numels, and
+    // the second then finds the first one's (shorter) bytes in the cache.
+    if (static_cast<uint64_t>(record.storage_numel) > storage.size() / static_cast<uint64_t>(record.type->bytes))
+      fail(what, ": storage '", record.key, "' has ", storage.size(), " bytes, too few for ", record.storage_numel,
+           " elements of ", record.type->global);
     return torch_storage::gather(*record.type, reinterpret_cast<const uint8_t*>(storage.data()),
                                  record.storage_numel, record.view, what);
   }
