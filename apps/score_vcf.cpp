@@ -104,10 +104,10 @@ int run(const ScoreVcfOptions& o) {
   genome::Diagnostics diagnostics(false, o.quiet);
   genome::Reference reference(o.fasta);
   auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
-  const variant::TranscriptIndex transcripts(*annotation, reference);
+  const variant::TranscriptIndex transcripts(*annotation, reference, &diagnostics);
   diagnostics.summary("score-vcf");  // counted warnings about the annotation, shown with -q too
   if (transcripts.on_unknown_contigs())  // about the data: shown with -q too
-    Progress{}.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
+    progress.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
                      " transcripts are on contigs the reference lacks; ignored");
   const variant::RegionFilter regions(o.regions, o.regions_file, reference);
   variant::SiteOptions site_options;

@@ -14,6 +14,8 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-matplotlib
   pybind11-dev python3-pybind11 python3-pytest  # the Python package (python/, docs/python.md) and its tests
+  clang libclang-rt-14-dev  # libFuzzer and the fuzz build (scripts/test-sanitizers.sh, docs/fuzzing.md)
+  util-linux  # prlimit: the memory-limited tests (tests/cli_hostile_inputs_test.cpp, cli_embed_stream_test.cpp)
   vt-examples  # GRCh37 chr20 (18 MB): the chr20 splice-site driver's smoke test (tests/cli_real_data_scripts_test.cpp)
   libcpp-httplib-dev  # splicebert serve (docs/serve.md)
   subread-data  # RefSeq hg19 exons: the serve demo's annotation (scripts/prepare_demo_annotation.sh)

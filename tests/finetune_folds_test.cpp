@@ -47,5 +47,11 @@ TEST(FinetuneFolds, GroupByPrefixKeepsEachGeneInOneFold) {
   EXPECT_THROW(FinetuneConfig::from_json({{"model", "m"}, {"output", "o"}, {"group_by", "gene"}}, "test"), Error);
 }
 
+TEST(FinetuneConfig, SeedOfTheWrongTypeIsAnError) {
+  // Found by fuzz_config_json: a non-number "seed" escaped as the JSON library's exception, not an Error.
+  EXPECT_THROW(FinetuneConfig::from_json({{"model", "m"}, {"output", "o"}, {"seed", nlohmann::json::object()}}, "t"),
+               Error);
+}
+
 }  // namespace
 }  // namespace splicebert::finetune

@@ -75,6 +75,21 @@ TEST_F(GenomeBadInput, MalformedBed12Blocks) {
   expect_bad("ann.bed", "ann.bed:1: malformed BED line", 1);
 }
 
+TEST_F(GenomeBadInput, Bed12BlockWhoseEndOverflowsIsRefused) {
+  // start + size wraps past INT64_MAX: this gave a 100 nt "exon" and exit 0 before the blocks were checked first.
+  write("ann.bed",
+        "chr1\t0\t30\ta\t0\t+\t0\t30\t0\t2\t10,9223372036854775807,\t0,20,\nchr2\t0\t5\tc\t0\t-\n");
+  expect_bad("ann.bed", "ann.bed:1: malformed BED line: block 2 (start 20, size 9223372036854775807) ends past", 1,
+             "--split");
+}
+
+TEST_F(GenomeBadInput, Bed12NegativeOrUnorderedBlocksAreRefused) {
+  write("ann.bed", "chr1\t0\t30\ta\t0\t+\t0\t30\t0\t2\t10,5,\t0,-5,\nchr2\t0\t5\tc\t0\t-\n");
+  expect_bad("ann.bed", "ann.bed:1: malformed BED line: block 2 (start -5, size 5) has a negative start", 1);
+  write("ann.bed", "chr1\t0\t30\ta\t0\t+\t0\t30\t0\t2\t10,5,\t0,5,\nchr2\t0\t5\tc\t0\t-\n");
+  expect_bad("ann.bed", "ann.bed:1: malformed BED line: block 2 (start 5, size 5) starts before the end", 1);
+}
+
 TEST_F(GenomeBadInput, UnknownContig) {
   write("ann.bed", "chr1\t0\t10\ta\t0\t+\nchrZ\t0\t10\tb\t0\t+\nchr2\t0\t5\tc\t0\t-\n");
   expect_bad("ann.bed", "ann.bed:2: unknown sequence name 'chrZ'", 2);

@@ -105,6 +105,20 @@ TEST(Fasta, FileReadingMatchesMemoryAcrossBufferBoundaries) {
   EXPECT_EQ(from_file[1].line, 9);
 }
 
+TEST(Fasta, OneLineOfManyRefillChunksIsReadWhole) {
+  // 5 MB on one line (80 refills of the reader's 64 KiB chunk), its CR exactly at a chunk's end.
+  const size_t length = 5 * 65536 - 1 - 3;  // ">a\n" precedes it
+  std::string sequence(length, 'A');
+  for (size_t i = 0; i < length; i += 997) sequence[i] = "CGU"[i % 3];
+  test::TempDir dir;
+  std::ofstream(dir / "long.fa", std::ios::binary) << ">a\n" << sequence << "\r\n>b\nAC\n";
+  const auto records = read_fasta(dir / "long.fa");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].sequence, sequence);
+  EXPECT_EQ(records[1].sequence, "AC");
+  EXPECT_EQ(records[1].line, 3);
+}
+
 // ---- malformed input ---------------------------------------------------------------------------------------------
 
 TEST(FastaErrors, EmptyInput) {

@@ -295,3 +295,20 @@ TEST(TorchCheckpoint, SurvivesCorruptedBytes) {
 
 }  // namespace
 }  // namespace splicebert
+
+namespace splicebert {
+namespace {
+
+TEST(TorchCheckpointErrors, TwoTensorsClaimingDifferentSizesOfOneStorage) {
+  // Found by fuzz_pickle once storages were inflated lazily and cached: the second tensor's larger numel was not
+  // checked against the cached bytes of the first (a heap overflow). Each read checks its own numel now.
+  const TensorRecord small{.name = "a", .key = "0", .storage_numel = 6, .size = {6}, .stride = {1}};
+  const TensorRecord large{.name = "b", .key = "0", .storage_numel = 64, .size = {64}, .stride = {1}};
+  const std::string message =
+      load_error(checkpoint(state_dict_pickle({small, large}), {{"0", floats({1, 2, 3, 4, 5, 6})}}));
+  EXPECT_NE(message.find("tensor 'b': storage '0' has 24 bytes, too few for 64 elements"), std::string::npos)
+      << message;
+}
+
+}  // namespace
+}  // namespace splicebert

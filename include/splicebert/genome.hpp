@@ -69,6 +69,9 @@ class AnnotationReader {
   virtual AnnotationFormat format() const = 0;
   virtual const std::string& path() const = 0;
 };
+// The one rule `extract` and `score-vcf` share for a transcript against its reference contig: "" when the span and
+// every exon end inside the contig, else the problem ("'tx' chr2:10-21 is past the end of chr2 (length 20)").
+std::string past_contig_end(const TranscriptModel& transcript, int64_t contig_length);
 // `path` may be "-" (stdin) and may be gzip/bgzip compressed. automatic = by extension, else by content.
 std::unique_ptr<AnnotationReader> open_annotation(const std::string& path, AnnotationFormat format,
                                                   Diagnostics& diagnostics);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -137,6 +138,8 @@ NpyArray read_npy(const std::string& path);
 std::string npy_bytes(const Tensor& tensor);
 std::string npy_bytes(const IntTensor& tensor);
 std::string npy_bytes_u8(const Shape& shape, const uint8_t* data);
+// A 1-D array of fixed-width UTF-32 strings ('<UN', N = the longest), as numpy stores str arrays.
+std::string npy_bytes_strings(const std::vector<std::string>& texts);
 
 // An .npz is a zip of .npy members (stored, uncompressed), readable by numpy.load.
 class NpzWriter {
@@ -150,6 +153,39 @@ class NpzWriter {
  private:
   std::vector<std::pair<std::string, std::string>> members_;  // (name.npy, npy bytes)
 };
+// An .npz written member by member as results arrive, so the caller never holds more than one member: only the
+// central directory stays in memory. Writes ZIP64 records where a member or an offset passes 4 GiB or the
+// archive passes 65,535 members (numpy reads both). Keys are used as given (see npz_member_key).
+class NpzStreamWriter {
+ public:
+  explicit NpzStreamWriter(std::ostream& out) : out_(out) {}
+  void add(const std::string& key, const Tensor& tensor);
+  void add_strings(const std::string& key, const std::vector<std::string>& texts);
+  void add_text(const std::string& key, const std::string& text);  // uint8 array of the UTF-8 bytes
+  void add_npy(const std::string& key, const std::string& npy);     // an already formatted .npy
+  // The central directory and end records; the stream then holds a complete archive.
+  void finish();
+  uint64_t members() const { return entries_.size(); }
+
+ private:
+  void add_parts(const std::string& key, const std::string& head, const void* data, uint64_t size);
+  struct Entry {
+    std::string name;
+    uint32_t crc;
+    uint64_t size, offset;
+  };
+  std::ostream& out_;
+  uint64_t written_ = 0;
+  std::vector<Entry> entries_;
+  std::set<std::string> names_;
+  bool finished_ = false;
+};
+
+// A member name for a record's arrays that no unzip tool can turn into a path outside its folder: '/' and '\\'
+// and control characters become '_', leading dots become '_' (so ".." is "__"), an empty name is "_". A name
+// that then equals an earlier one gets "~2", "~3", ... (`taken` holds the names given so far).
+std::string npz_member_key(const std::string& record_name, std::set<std::string>& taken);
+
 std::map<std::string, NpyArray> parse_npz(const uint8_t* data, size_t size, const std::string& source);
 std::map<std::string, NpyArray> read_npz(const std::string& path);
 

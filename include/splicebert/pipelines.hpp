@@ -1,6 +1,7 @@
 // The user-facing pipelines of SPEC §5 on top of Session: fill-mask and feature extraction, including long inputs
 // cut into overlapping windows and stitched back (each nucleotide taken from the window where it is most central).
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ struct EmbedOptions {
   int64_t window = 0;         // nucleotides per window; 0 = the model's maximum
   int64_t stride = 0;         // 0 = window - 128 (128 nucleotides of overlap)
   int64_t max_tokens = 16384; // token budget per forward batch
+  bool normalize = false;     // scale each pooled vector to unit L2 norm (a zero vector stays zero)
+  bool per_nucleotide = true; // false: last_hidden_state is dropped once pooled (pooled vectors only)
 };
 
 struct Embedding {
@@ -62,5 +65,14 @@ std::vector<uint32_t> window_owners(const std::vector<Window>& windows, int64_t 
 // input order); results do not depend on how records are grouped.
 std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int32_t>>& records,
                              const EmbedOptions& options);
+// The same, a group of records at a time (consecutive records up to `group_nucleotides`, at least one): each
+// record's result goes to `sink(index, embedding)` in input order and is then dropped, so memory is one group's
+// outputs whatever the number of records (a single record still needs its whole output).
+void embed_in_groups(Session& session, const std::vector<std::vector<int32_t>>& records, const EmbedOptions& options,
+                     int64_t group_nucleotides, const std::function<void(size_t, Embedding&)>& sink);
+void l2_normalize(Tensor& vector);
+// One pooled vector as a line of text, ending in '\n': "name<TAB>v1<TAB>v2..." (tsv) or
+// {"name": ..., "pooled": [...]} (jsonl); values printed with 9 significant digits (float32 round trip).
+std::string pooled_vector_line(const std::string& name, const Tensor& pooled, bool json);
 
 }  // namespace splicebert

@@ -12,10 +12,13 @@
 namespace splicebert::variant {
 
 // Transcripts by reference contig, for overlap queries. Contig names are matched through Reference::find_contig
-// (with and without "chr"); transcripts on contigs the reference lacks are counted and left out.
+// (with and without "chr"); transcripts on contigs the reference lacks are counted and left out. A transcript past
+// its contig's end is bad input under the same rule as `extract` (genome::past_contig_end), reported through
+// `diagnostics` (an error unless it skips bad records), or an error when none is given.
 class TranscriptIndex {
  public:
-  TranscriptIndex(genome::AnnotationReader& annotation, const genome::Reference& reference);
+  TranscriptIndex(genome::AnnotationReader& annotation, const genome::Reference& reference,
+                  genome::Diagnostics* diagnostics = nullptr);
   // Transcripts whose pre-mRNA span contains `position` (0-based) of reference contig `contig`, by span start.
   std::vector<const genome::TranscriptModel*> overlapping(int contig, int64_t position) const;
   size_t size() const { return size_; }

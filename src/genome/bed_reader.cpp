@@ -84,9 +84,15 @@ class BedReader final : public AnnotationReader {
       return "blockSizes / blockStarts do not have blockCount entries";
     int64_t length = t.span.end - t.span.start, previous_end = 0;
     for (int64_t i = 0; i < *count; ++i) {
-      int64_t block_start = starts_[i], block_end = starts_[i] + sizes_[i];
-      if (sizes_[i] < 0 || block_start < previous_end || block_end > length)
-        return "block " + std::to_string(i + 1) + " is outside the record or not in ascending order";
+      // Checked before the sum: start + size past INT64_MAX used to wrap and pass, giving a wrong exon.
+      const int64_t block_start = starts_[i], size = sizes_[i];
+      const std::string block = "block " + std::to_string(i + 1) + " (start " + std::to_string(block_start) +
+                                ", size " + std::to_string(size) + ")";
+      if (block_start < 0 || size < 0) return block + " has a negative start or size";
+      if (block_start < previous_end) return block + " starts before the end of the previous block";
+      if (block_start > length || size > length - block_start)
+        return block + " ends past the record's length " + std::to_string(length);
+      const int64_t block_end = block_start + size;
       t.exons.push_back({t.span.start + block_start, t.span.start + block_end});
       previous_end = block_end;
     }

@@ -33,12 +33,9 @@ class Extractor {
                                                            reference_.path() + ", also tried with/without 'chr')");
       return -1;
     }
-    int64_t length = reference_.contig_length(contig), end = t.span.end;
-    for (const Interval& exon : t.exons) end = std::max(end, exon.end);
-    if (end > length) {
-      diagnostics_.bad(where + std::to_string(t.end_line),
-                       "'" + t.name + "' " + t.chrom + ":" + std::to_string(t.span.start) + "-" + std::to_string(end) +
-                           " is past the end of " + t.chrom + " (length " + std::to_string(length) + ")");
+    const std::string past_end = past_contig_end(t, reference_.contig_length(contig));
+    if (!past_end.empty()) {
+      diagnostics_.bad(where + std::to_string(t.end_line), past_end);
       return -1;
     }
     return contig;
@@ -186,6 +183,14 @@ ExtractStats extract_sequences(Reference& reference, AnnotationReader& annotatio
   }
   output.commit();
   return stats;
+}
+
+std::string past_contig_end(const TranscriptModel& t, int64_t contig_length) {
+  int64_t end = t.span.end;
+  for (const Interval& exon : t.exons) end = std::max(end, exon.end);
+  if (end <= contig_length) return "";
+  return "'" + t.name + "' " + t.chrom + ":" + std::to_string(t.span.start) + "-" + std::to_string(end) +
+         " is past the end of " + t.chrom + " (length " + std::to_string(contig_length) + ")";
 }
 
 }  // namespace splicebert::genome

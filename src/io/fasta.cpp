@@ -24,9 +24,14 @@ class FastaReader::LineSource {
   LineSource& operator=(const LineSource&) = delete;
 
   // The next line without its "\n" or "\r\n"; false at end of input. A last line without a newline still counts.
+  // The search resumes where the previous refill's search stopped, so one long line costs linear time (searching
+  // from the line's start after every 64 KiB chunk made a 200 MB line quadratic).
   bool next_line(std::string& line) {
-    size_t newline;
-    while ((newline = buffer_.find('\n', pos_)) == std::string::npos && !at_eof_) refill();
+    size_t newline, scanned = pos_;
+    while ((newline = buffer_.find('\n', scanned)) == std::string::npos && !at_eof_) {
+      scanned = buffer_.size() - pos_;  // relative to the line start, which refill moves to 0
+      refill();
+    }
     if (newline == std::string::npos) {
       if (pos_ >= buffer_.size()) return false;
       newline = buffer_.size();
@@ -45,6 +50,7 @@ class FastaReader::LineSource {
     pos_ = 0;
     constexpr unsigned kChunk = 1 << 16;
     const size_t old_size = buffer_.size();
+    if (buffer_.capacity() < old_size + kChunk) buffer_.reserve(std::max(2 * buffer_.capacity(), old_size + kChunk));
     buffer_.resize(old_size + kChunk);
     const int got = gzread(file_, buffer_.data() + old_size, kChunk);
     if (got < 0) {

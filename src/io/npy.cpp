@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include <algorithm>
+
 #include "io/npy_header.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
@@ -23,14 +25,7 @@ uint64_t little_endian(const uint8_t* bytes, size_t count) {
 }
 
 std::string npy_with_data(const std::string& descr, const Shape& shape, const void* data, size_t data_size) {
-  const std::string dict = format_npy_header_dict(descr, shape);
-  if (dict.size() > 0xffff) fail("npy output: shape ", shape_to_string(shape), " has too many dimensions");
-  std::string bytes(kMagic, kMagicSize);
-  bytes += '\x01';  // version 1.0: enough for any header we write (< 64 KiB)
-  bytes += '\x00';
-  bytes += static_cast<char>(dict.size() & 0xff);
-  bytes += static_cast<char>(dict.size() >> 8);
-  bytes += dict;
+  std::string bytes = npy_header_bytes(descr, shape);
   if (data_size > 0) bytes.append(static_cast<const char*>(data), data_size);
   return bytes;
 }
@@ -103,6 +98,61 @@ std::string npy_bytes_u8(const Shape& shape, const uint8_t* data) {
   for (int64_t extent : shape)
     if (extent < 0) fail("npy output: negative extent in uint8 shape ", shape_to_string(shape));
   return npy_with_data("|u1", shape, data, static_cast<size_t>(shape_numel(shape)));
+}
+
+std::string npy_header_bytes(const std::string& descr, const Shape& shape) {
+  const std::string dict = format_npy_header_dict(descr, shape);
+  if (dict.size() > 0xffff) fail("npy output: shape ", shape_to_string(shape), " has too many dimensions");
+  std::string bytes(kMagic, kMagicSize);
+  bytes += '\x01';  // version 1.0: enough for any header we write (< 64 KiB)
+  bytes += '\x00';
+  bytes += static_cast<char>(dict.size() & 0xff);
+  bytes += static_cast<char>(dict.size() >> 8);
+  bytes += dict;
+  return bytes;
+}
+
+namespace {
+
+// UTF-8 -> code points; a malformed byte becomes U+FFFD so that any FASTA header yields a name.
+std::u32string decode_utf8(const std::string& text) {
+  std::u32string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const int extra = byte < 0x80 ? 0 : (byte >> 5) == 6 ? 1 : (byte >> 4) == 14 ? 2 : (byte >> 3) == 30 ? 3 : -1;
+    char32_t code = extra == 0 ? byte : extra == 1 ? byte & 0x1F : extra == 2 ? byte & 0x0F : byte & 0x07;
+    bool ok = extra >= 0 && i + static_cast<size_t>(extra) < text.size() + (extra == 0 ? 1 : 0);
+    for (int k = 1; ok && k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + static_cast<size_t>(k)]);
+      ok = (next >> 6) == 2;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (!ok || code > 0x10FFFF) {
+      out.push_back(U'\uFFFD');
+      ++i;
+      continue;
+    }
+    out.push_back(code);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string npy_bytes_strings(const std::vector<std::string>& texts) {
+  std::vector<std::u32string> decoded;
+  size_t width = 1;
+  for (const std::string& text : texts) {
+    decoded.push_back(decode_utf8(text));
+    width = std::max(width, decoded.back().size());
+  }
+  if (width > 65536) fail("npy output: a string of ", width, " characters is longer than 65536");
+  std::string data(texts.size() * width * 4, '\0');
+  for (size_t i = 0; i < decoded.size(); ++i)
+    for (size_t c = 0; c < decoded[i].size(); ++c)
+      for (int b = 0; b < 4; ++b) data[(i * width + c) * 4 + b] = static_cast<char>((decoded[i][c] >> (8 * b)) & 0xFF);
+  return npy_with_data("<U" + std::to_string(width), {static_cast<int64_t>(texts.size())}, data.data(), data.size());
 }
 
 }  // namespace splicebert

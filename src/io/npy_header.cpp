@@ -144,7 +144,14 @@ size_t npy_item_size(const std::string& descr) {
       {"<f8", 8}, {"<f4", 4}, {"<f2", 2}, {"<i8", 8}, {"<i4", 4}, {"<i2", 2}, {"|i1", 1},
       {"<u8", 8}, {"<u4", 4}, {"<u2", 2}, {"|u1", 1}, {"|b1", 1}};
   auto found = sizes.find(descr);
-  return found == sizes.end() ? 0 : found->second;
+  if (found != sizes.end()) return found->second;
+  // Fixed-width UTF-32 strings, '<U12': 4 bytes per character (embed's `names`); at most a 64 KiB name.
+  if (descr.size() > 2 && descr.size() <= 7 && descr.starts_with("<U") &&
+      descr.find_first_not_of("0123456789", 2) == std::string::npos) {
+    const size_t characters = std::stoul(descr.substr(2));
+    if (characters >= 1 && characters <= 65536) return 4 * characters;
+  }
+  return 0;
 }
 
 }  // namespace splicebert

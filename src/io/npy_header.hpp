@@ -23,6 +23,9 @@ NpyHeader parse_npy_header_dict(std::string_view text, const std::string& source
 // ends in '\n'.
 std::string format_npy_header_dict(const std::string& descr, const Shape& shape);
 
+// Magic, version 1.0, length and dict: what precedes the data of an .npy we write.
+std::string npy_header_bytes(const std::string& descr, const Shape& shape);
+
 // Bytes per element of a supported descr ('<f4', '<i8', '|u1', ...); 0 when the descr is not supported.
 size_t npy_item_size(const std::string& descr);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/float16.hpp"
+#include "io/tensor_source.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 
@@ -154,36 +155,76 @@ Tensor convert(const TensorEntry& entry, const uint8_t* bytes) {
 
 }  // namespace
 
-SafetensorsContents parse_safetensors(const uint8_t* data, size_t size, const std::string& source) {
-  if (size < 8) fail(source, ": file is too short for a safetensors header (", size, " bytes, need at least 8)");
-  uint64_t header_size = 0;
-  std::memcpy(&header_size, data, 8);
-  if (header_size > size - 8)
-    fail(source, ": header length ", header_size, " exceeds the file size ", size, " (corrupt or truncated file)");
-  if (header_size > kMaxHeaderBytes)
-    fail(source, ": header length ", header_size, " is larger than the limit of ", kMaxHeaderBytes, " bytes");
+namespace {
 
-  const json header = parse_header_json(source, data + 8, data + 8 + header_size);
-  SafetensorsContents contents;
-  std::vector<TensorEntry> entries;
-  for (const auto& [name, value] : header.items()) {
-    if (name == "__metadata__") contents.metadata = parse_metadata(source, value);
-    else entries.push_back(parse_entry(source, name, value));
+// The header parsed and every span checked; tensors converted on request.
+class SafetensorsFile {
+ public:
+  SafetensorsFile(const uint8_t* data, size_t size, const std::string& source) {
+    if (size < 8) fail(source, ": file is too short for a safetensors header (", size, " bytes, need at least 8)");
+    uint64_t header_size = 0;
+    std::memcpy(&header_size, data, 8);
+    if (header_size > size - 8)
+      fail(source, ": header length ", header_size, " exceeds the file size ", size, " (corrupt or truncated file)");
+    if (header_size > kMaxHeaderBytes)
+      fail(source, ": header length ", header_size, " is larger than the limit of ", kMaxHeaderBytes, " bytes");
+    const json header = parse_header_json(source, data + 8, data + 8 + header_size);
+    for (const auto& [name, value] : header.items()) {
+      if (name == "__metadata__") metadata = parse_metadata(source, value);
+      else entries.push_back(parse_entry(source, name, value));
+    }
+    data_section = data + 8 + header_size;
+    std::vector<const TensorEntry*> views;
+    for (const TensorEntry& entry : entries) views.push_back(&entry);
+    check_spans(source, views, size - 8 - header_size);
   }
 
-  const uint8_t* data_section = data + 8 + header_size;
-  std::vector<const TensorEntry*> views;
-  for (const TensorEntry& entry : entries) views.push_back(&entry);
-  check_spans(source, views, size - 8 - header_size);
+  std::vector<TensorEntry> entries;
+  std::map<std::string, std::string> metadata;
+  const uint8_t* data_section = nullptr;
+};
 
-  for (const TensorEntry& entry : entries)
-    contents.tensors.emplace(entry.name, convert(entry, data_section + entry.begin));
+class SafetensorsSource final : public TensorSource {
+ public:
+  SafetensorsSource(std::vector<uint8_t> bytes, const std::string& source)
+      : TensorSource(source), bytes_(std::move(bytes)), file_(bytes_.data(), bytes_.size(), source) {
+    for (const TensorEntry& entry : file_.entries) {
+      shapes_[entry.name] = entry.shape;
+      by_name_[entry.name] = &entry;
+    }
+  }
+  const std::map<std::string, Shape>& index() const override { return shapes_; }
+  Tensor read(const std::string& name) override {
+    const TensorEntry& entry = *by_name_.at(name);
+    spend(entry.numel * 4, this->source() + ": tensor '" + name + "'");
+    return convert(entry, file_.data_section + entry.begin);
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  SafetensorsFile file_;
+  std::map<std::string, Shape> shapes_;
+  std::map<std::string, const TensorEntry*> by_name_;
+};
+
+}  // namespace
+
+SafetensorsContents parse_safetensors(const uint8_t* data, size_t size, const std::string& source) {
+  const SafetensorsFile file(data, size, source);
+  SafetensorsContents contents;
+  contents.metadata = file.metadata;
+  for (const TensorEntry& entry : file.entries)
+    contents.tensors.emplace(entry.name, convert(entry, file.data_section + entry.begin));
   return contents;
 }
 
 SafetensorsContents read_safetensors(const std::string& path) {
   std::vector<uint8_t> bytes = read_file_bytes(path);
   return parse_safetensors(bytes.data(), bytes.size(), path);
+}
+
+std::unique_ptr<TensorSource> open_safetensors_source(const std::string& path) {
+  return std::make_unique<SafetensorsSource>(read_file_bytes(path), path);
 }
 
 }  // namespace splicebert

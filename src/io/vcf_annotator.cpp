@@ -5,6 +5,7 @@
 #include <htslib/hfile.h>
 #include <htslib/hts.h>
 #include <htslib/thread_pool.h>
+#include <htslib/bgzf.h>
 #include <htslib/vcf.h>
 #include <unistd.h>
 
@@ -130,7 +131,15 @@ const std::vector<Record>& Annotator::read(size_t count) {
     bcf1_t* record = s.slots[s.used];
     record->errcode = 0;
     const int status = bcf_read(s.in, s.header, record);
-    if (status == -1 && record->errcode == 0) break;  // end of input
+    if (status == -1 && record->errcode == 0) {  // end of input
+      // A bgzip file cut exactly at a block boundary reads as a shorter, valid file; only the empty end-of-file
+      // block bgzip writes last tells the two apart (htslib merely warns when it is missing).
+      const BGZF* stream = s.in->format.compression == bgzf ? s.in->fp.bgzf : nullptr;
+      if (stream && !stream->last_block_eof)
+        fail(s.input_name(), ": ends without the bgzip end-of-file block (the file is truncated); read ",
+             s.last_good.empty() ? std::string("no records") : "up to " + s.last_good);
+      break;
+    }
     ++records_read_;
     const std::string where = s.input_name() + ": record " + std::to_string(records_read_) + " (after " +
                               s.last_good + ")";

@@ -4,7 +4,10 @@
 // The reader trusts nothing in the file: the central directory is the only index (torch sets "sizes follow the
 // data" in its local headers, so those sizes are zero), every offset and size is checked against the buffer before
 // it is used, each local header must name the same member as its central entry, and every member's CRC-32 is
-// verified.
+// verified. Members are inflated lazily (ZipArchive::read) against a caller's cap.
+//
+// Fuzzing builds (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, set by fuzz/CMakeLists.txt) skip the CRC-32 check so
+// that mutated members reach the parsers behind the zip (unpickler, npy) instead of stopping at the checksum.
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 
 #include "io/little_endian.hpp"
 #include "io/zip_format.hpp"
+#include "io/zip_reader.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 
@@ -28,12 +32,7 @@ struct Directory {
   uint64_t end = 0;  // where the directory must stop: the first end-of-directory record
 };
 
-struct CentralEntry {
-  std::string name;
-  uint16_t flags = 0, method = 0;
-  uint32_t crc = 0;
-  uint64_t compressed_size = 0, uncompressed_size = 0, local_header_offset = 0;
-};
+using CentralEntry = ZipEntry;
 
 // The archive bytes; hands out a range only after checking that it lies inside the buffer.
 class Archive {
@@ -211,8 +210,11 @@ std::string inflate_member(const Archive& zip, const CentralEntry& entry, const 
   return out;
 }
 
-ZipMember read_member(const Archive& zip, const CentralEntry& entry, const Directory& dir) {
+std::string read_member(const Archive& zip, const CentralEntry& entry, uint64_t directory_offset, uint64_t max_size) {
   const std::string member = "zip member '" + entry.name + "'";
+  if (entry.uncompressed_size > max_size)
+    fail(zip.source(), ": ", member, " declares ", entry.uncompressed_size, " bytes, more than the ", max_size,
+         " it may hold here");
   if (entry.flags & kFlagEncrypted) fail(zip.source(), ": ", member, " is encrypted");
   const uint8_t* local =
       zip.at(entry.local_header_offset, kLocalHeaderSize, "local header of member '" + entry.name + "'");
@@ -226,38 +228,51 @@ ZipMember read_member(const Archive& zip, const CentralEntry& entry, const Direc
     fail(zip.source(), ": ", member, ": the local header at byte ", entry.local_header_offset,
          " names a different member");
   const uint64_t data_offset = entry.local_header_offset + kLocalHeaderSize + name_size + extra_size;
-  if (data_offset > dir.offset || entry.compressed_size > dir.offset - data_offset)
+  if (data_offset > directory_offset || entry.compressed_size > directory_offset - data_offset)
     fail(zip.source(), ": ", member, ": its ", entry.compressed_size, " bytes at byte ", data_offset,
-         " overlap the central directory at byte ", dir.offset);
+         " overlap the central directory at byte ", directory_offset);
   const uint8_t* data = zip.at(data_offset, entry.compressed_size, "data of member '" + entry.name + "'");
 
-  ZipMember result{entry.name, {}};
+  std::string result;
   if (entry.method == kMethodStored) {
     if (entry.compressed_size != entry.uncompressed_size)
       fail(zip.source(), ": ", member, " is stored but its sizes differ (", entry.compressed_size, " vs ",
            entry.uncompressed_size, ")");
-    result.data.assign(reinterpret_cast<const char*>(data), entry.compressed_size);
+    result.assign(reinterpret_cast<const char*>(data), entry.compressed_size);
   } else if (entry.method == kMethodDeflate) {
-    result.data = inflate_member(zip, entry, data);
+    result = inflate_member(zip, entry, data);
   } else {
     fail(zip.source(), ": ", member, " uses compression method ", entry.method, " (only stored and deflate)");
   }
-  const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(result.data.data()), result.data.size());
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  const uLong crc = crc32_z(0, reinterpret_cast<const Bytef*>(result.data()), result.size());
   if (crc != entry.crc) fail(zip.source(), ": ", member, " fails its CRC-32 check (the data is corrupt)");
+#endif
   return result;
 }
 
 }  // namespace
 
-std::vector<ZipMember> parse_zip(const uint8_t* data, size_t size, const std::string& source) {
-  const Archive zip(data, size, source);
+ZipArchive::ZipArchive(const uint8_t* data, size_t size, std::string source)
+    : data_(data), size_(size), source_(std::move(source)) {
+  const Archive zip(data_, size_, source_);
   const Directory dir = read_directory_location(zip);
-  std::vector<ZipMember> members;
+  directory_offset_ = dir.offset;
+  entries_ = read_central_directory(zip, dir);
   std::set<std::string> seen;
-  for (const CentralEntry& entry : read_central_directory(zip, dir)) {
-    if (!seen.insert(entry.name).second) fail(source, ": zip member '", entry.name, "' appears twice");
-    members.push_back(read_member(zip, entry, dir));
-  }
+  for (const ZipEntry& entry : entries_)
+    if (!seen.insert(entry.name).second) fail(source_, ": zip member '", entry.name, "' appears twice");
+}
+
+std::string ZipArchive::read(const ZipEntry& entry, uint64_t max_size) const {
+  const Archive zip(data_, size_, source_);
+  return read_member(zip, entry, directory_offset_, max_size);
+}
+
+std::vector<ZipMember> parse_zip(const uint8_t* data, size_t size, const std::string& source) {
+  const ZipArchive archive(data, size, source);
+  std::vector<ZipMember> members;
+  for (const ZipEntry& entry : archive.entries()) members.push_back({entry.name, archive.read(entry, UINT64_MAX)});
   return members;
 }
 

@@ -27,6 +27,23 @@ int read_dimension(const json& j, const char* key, const std::string& source, in
   return static_cast<int>(value);
 }
 
+// A config edited to huge dimensions is refused before anything is sized from it. The limit is far above any
+// published BERT (SpliceBERT: 19 M parameters, BERT-large: 340 M) and below what a machine can hold as float32.
+constexpr double kMaxParameters = 8e9;
+
+void check_model_size(const ModelConfig& c, const std::string& source) {
+  const double C = c.hidden_size, FF = c.intermediate_size;  // double: the products overflow int64 at the limits
+  const double embeddings = (double(c.vocab_size) + c.max_position_embeddings + c.type_vocab_size) * C;
+  const double layers = double(c.num_hidden_layers) * (4 * C * C + 2 * C * FF);
+  const double head = double(c.head.num_labels) * C;
+  if (embeddings + layers + head > kMaxParameters)
+    fail(source, ": the dimensions (vocab_size ", c.vocab_size, ", hidden_size ", c.hidden_size,
+         ", num_hidden_layers ", c.num_hidden_layers, ", intermediate_size ", c.intermediate_size,
+         ", max_position_embeddings ", c.max_position_embeddings, ") describe about ",
+         static_cast<int64_t>((embeddings + layers + head) / 1e6), " M parameters, past the limit of ",
+         static_cast<int64_t>(kMaxParameters / 1e6), " M");
+}
+
 double read_number(const json& j, const char* key, double fallback, const std::string& source) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
@@ -106,6 +123,7 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
   parse_problem_type(c.head.problem_type, source);
   if (c.head.kind != HeadKind::None && c.head.num_labels < 1)
     fail(source, ": ", c.architecture, " needs head.num_labels");
+  check_model_size(c, source);
   return c;
 }
 

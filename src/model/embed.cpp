@@ -155,7 +155,35 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
       }
     }
   }
+  if (options.normalize && options.pooling != Pooling::None)
+    for (Embedding& e : results) l2_normalize(e.pooled);
+  if (!options.per_nucleotide)
+    for (Embedding& e : results) e.last_hidden_state = Tensor();
   return results;
+}
+
+void l2_normalize(Tensor& vector) {
+  double squares = 0;
+  for (float v : vector.data) squares += static_cast<double>(v) * v;
+  if (squares == 0) return;  // the zero vector (an empty record) has no direction; it stays zero
+  const double scale = 1.0 / std::sqrt(squares);
+  for (float& v : vector.data) v = static_cast<float>(v * scale);
+}
+
+void embed_in_groups(Session& session, const std::vector<std::vector<int32_t>>& records, const EmbedOptions& options,
+                     int64_t group_nucleotides, const std::function<void(size_t, Embedding&)>& sink) {
+  for (size_t begin = 0; begin < records.size();) {
+    size_t end = begin;
+    int64_t nucleotides = 0;
+    while (end < records.size() && (end == begin || nucleotides + static_cast<int64_t>(records[end].size()) <=
+                                                        group_nucleotides))
+      nucleotides += static_cast<int64_t>(records[end++].size());
+    const std::vector<std::vector<int32_t>> group(records.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                  records.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<Embedding> results = embed(session, group, options);
+    for (size_t i = 0; i < results.size(); ++i) sink(begin + i, results[i]);
+    begin = end;
+  }
 }
 
 }  // namespace splicebert

@@ -1,8 +1,14 @@
 // Model::load: a checkpoint folder of either layout -> read-only weights, every tensor checked against the config.
+//
+// Loading is two passes over the same walk of the config (build): the first only records which tensors the config
+// needs and their shapes and checks them against the weights file's index (presence, shape, nothing unexpected);
+// the second reads them. So a config edited to huge dimensions is refused before anything is allocated, and a
+// weights file may materialise at most the bytes the config's tensors need (TensorSource's read budget).
 #include <filesystem>
 #include <set>
 #include <sstream>
 
+#include "io/tensor_source.hpp"
 #include "kernels/gemm.hpp"
 #include "model/tensor_names.hpp"
 #include "splicebert/error.hpp"
@@ -13,11 +19,32 @@ namespace splicebert {
 
 namespace fs = std::filesystem;
 
-// Takes tensors out of a name -> tensor map by MultiMolecule name, checking shapes, and remembers what was used.
+// The tensors of one or more sources under their MultiMolecule names (later sources win: the pooler file).
+struct CanonicalTensor {
+  TensorSource* source;
+  std::string name;  // in the source
+  Shape shape;
+};
+
+// Takes tensors by MultiMolecule name, checking shapes, and remembers what was used. In the planning pass nothing
+// is read: take() notes the name and returns an empty tensor.
 class ModelLoader {
  public:
-  ModelLoader(TensorMap tensors, const std::string& source, const LoadOptions& options)
+  ModelLoader(std::map<std::string, CanonicalTensor> tensors, const std::string& source, const LoadOptions& options)
       : tensors_(std::move(tensors)), source_(source), options_(options) {}
+
+  // Both passes: the plan (check everything, allocate nothing), then the read under a budget of the planned bytes.
+  void load(Model& model, const std::vector<TensorSource*>& sources) {
+    planning_ = true;
+    build(model);
+    report();
+    // Stored elements are at most 8 bytes (float64, int64) and are converted to 4-byte floats.
+    const uint64_t budget = planned_elements_ * 12 + (uint64_t{1} << 20);
+    for (TensorSource* source : sources) source->set_read_budget(budget);
+    planning_ = false;
+    model.weights_ = ModelWeights{};
+    build(model);
+  }
 
   void build(Model& model) {
     const ModelConfig& c = model.config_;
@@ -74,29 +101,29 @@ class ModelLoader {
 
   Tensor take(const std::string& name, const Shape& shape) {
     auto it = tensors_.find(name);
-    if (it == tensors_.end()) {
-      missing_.push_back(name);
-      return Tensor(shape);
+    if (planning_) {
+      if (it == tensors_.end()) missing_.push_back(name);
+      else if (it->second.shape != shape)
+        mismatched_.push_back(name + " is " + shape_to_string(it->second.shape) + ", the config implies " +
+                              shape_to_string(shape));
+      else planned_elements_ += static_cast<uint64_t>(shape_numel(shape));
+      used_.insert(name);
+      return Tensor();
     }
-    if (it->second.shape != shape)
-      mismatched_.push_back(name + " is " + shape_to_string(it->second.shape) + ", the config implies " +
-                            shape_to_string(shape));
-    Tensor t = std::move(it->second);
-    tensors_.erase(it);
-    return t;
+    return it->second.source->read(it->second.name);
   }
 
   Linear linear(const std::string& prefix, int64_t out, int64_t in, bool with_bias = true) {
     Linear l;
     l.weight = take(prefix + ".weight", {out, in});
     if (with_bias) l.bias = take(prefix + ".bias", {out});
-    else l.bias = Tensor(Shape{out});
+    else if (!planning_) l.bias = Tensor(Shape{out});
     pack(l);
     return l;
   }
 
   void pack(Linear& l) const {
-    if (missing_.empty() && mismatched_.empty())
+    if (!planning_)
       l.packed = kernels::pack_linear(l.weight, kernels::default_gemm_backend(), options_.precision);
   }
 
@@ -105,7 +132,10 @@ class ModelLoader {
   }
 
   void report() {
-    if (missing_.empty() && mismatched_.empty() && tensors_.empty()) return;
+    std::vector<std::string> unexpected;
+    for (const auto& [name, tensor] : tensors_)
+      if (!used_.count(name)) unexpected.push_back(name);
+    if (missing_.empty() && mismatched_.empty() && unexpected.empty()) return;
     std::ostringstream message;
     message << source_ << ": checkpoint does not match its config:";
     auto list = [&](const char* what, const std::vector<std::string>& names) {
@@ -114,30 +144,37 @@ class ModelLoader {
       for (size_t i = 0; i < names.size(); ++i) message << (i ? ", " : " ") << names[i];
       message << ";";
     };
-    std::vector<std::string> unexpected;
-    for (const auto& [name, tensor] : tensors_) unexpected.push_back(name);
     list("missing tensors", missing_);
     list("wrong shapes", mismatched_);
     list("unexpected tensors", unexpected);
     throw Error(message.str());
   }
 
-  TensorMap tensors_;
+  std::map<std::string, CanonicalTensor> tensors_;
   std::string source_;
   LoadOptions options_;
+  bool planning_ = true;
+  uint64_t planned_elements_ = 0;
+  std::set<std::string> used_;
   std::vector<std::string> missing_, mismatched_;
 };
 
 namespace {
 
-// Original names -> MultiMolecule names; a name that two source tensors map to is an error.
-TensorMap canonicalise(TensorMap raw, const std::string& source) {
-  TensorMap out;
-  for (auto& [name, tensor] : raw) {
-    auto canonical = canonical_tensor_name(name);
-    if (!canonical) continue;
-    if (!out.emplace(*canonical, std::move(tensor)).second)
-      fail(source, ": two tensors map to '", *canonical, "' (the second is '", name, "')");
+// Original names -> MultiMolecule names; a name that two tensors of one source map to is an error, and a later
+// source (the pooler file) replaces an earlier one's tensor.
+std::map<std::string, CanonicalTensor> canonicalise(const std::vector<TensorSource*>& sources,
+                                                    const std::string& source) {
+  std::map<std::string, CanonicalTensor> out;
+  for (TensorSource* tensors : sources) {
+    std::set<std::string> in_this_source;
+    for (const auto& [name, shape] : tensors->index()) {
+      auto canonical = canonical_tensor_name(name);
+      if (!canonical) continue;
+      if (!in_this_source.insert(*canonical).second)
+        fail(source, ": two tensors map to '", *canonical, "' (the second is '", name, "')");
+      out[*canonical] = {tensors, name, shape};
+    }
   }
   return out;
 }
@@ -153,8 +190,9 @@ std::shared_ptr<const Model> Model::from_tensors(ModelConfig config, Tokenizer t
   model->tokenizer_ = std::move(tokenizer);
   model->source_ = source;
   model->precision_ = options.precision;
-  ModelLoader loader(canonicalise(std::move(tensors), source), source, options);
-  loader.build(*model);
+  auto tensor_source = tensor_map_source(std::move(tensors), source);
+  ModelLoader loader(canonicalise({tensor_source.get()}, source), source, options);
+  loader.load(*model, {tensor_source.get()});
   return model;
 }
 
@@ -165,21 +203,31 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
   ModelConfig config = ModelConfig::from_file((root / "config.json").string());
   Tokenizer tokenizer = Tokenizer::from_vocab_file((root / "vocab.txt").string());
   std::string weights_file;
-  TensorMap tensors;
+  std::vector<std::unique_ptr<TensorSource>> owned;
   if (fs::exists(root / "model.safetensors", ec)) {
     weights_file = (root / "model.safetensors").string();
-    tensors = read_safetensors(weights_file).tensors;
+    owned.push_back(open_safetensors_source(weights_file));
   } else if (fs::exists(root / "pytorch_model.bin", ec)) {
     weights_file = (root / "pytorch_model.bin").string();
-    tensors = read_torch_checkpoint(weights_file);
+    owned.push_back(open_torch_checkpoint_source(weights_file));
   } else {
     fail(dir, ": no model.safetensors or pytorch_model.bin");
   }
-  if (!options.pooler_file.empty()) {
-    for (auto& [name, tensor] : read_safetensors(options.pooler_file).tensors) tensors[name] = std::move(tensor);
-  }
-  auto model = from_tensors(std::move(config), std::move(tokenizer), std::move(tensors), weights_file, options);
-  const_cast<Model&>(*model).weights_file_ = weights_file;
+  if (!options.pooler_file.empty()) owned.push_back(open_safetensors_source(options.pooler_file));
+  std::vector<TensorSource*> sources;
+  for (const auto& source : owned) sources.push_back(source.get());
+
+  auto model = std::shared_ptr<Model>(new Model());
+  if (tokenizer.size() != config.vocab_size)
+    fail(weights_file, ": vocab.txt has ", tokenizer.size(), " tokens but config.json says vocab_size ",
+         config.vocab_size);
+  model->config_ = std::move(config);
+  model->tokenizer_ = std::move(tokenizer);
+  model->source_ = weights_file;
+  model->precision_ = options.precision;
+  model->weights_file_ = weights_file;
+  ModelLoader loader(canonicalise(sources, weights_file), weights_file, options);
+  loader.load(*model, sources);
   return model;
 }
 

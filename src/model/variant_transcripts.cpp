@@ -3,17 +3,26 @@
 // far as some earlier transcript can still reach it.
 #include <algorithm>
 
+#include "splicebert/error.hpp"
 #include "splicebert/variant_sites.hpp"
 
 namespace splicebert::variant {
 
-TranscriptIndex::TranscriptIndex(genome::AnnotationReader& annotation, const genome::Reference& reference)
+TranscriptIndex::TranscriptIndex(genome::AnnotationReader& annotation, const genome::Reference& reference,
+                                 genome::Diagnostics* diagnostics)
     : contigs_(static_cast<size_t>(reference.contig_count())) {
   genome::TranscriptModel transcript;
   while (annotation.next(transcript)) {
     const int contig = reference.find_contig(transcript.chrom);
     if (contig < 0) {
       ++unknown_;
+      continue;
+    }
+    const std::string past_end = genome::past_contig_end(transcript, reference.contig_length(contig));
+    if (!past_end.empty()) {
+      const std::string where = annotation.path() + ":" + std::to_string(transcript.end_line);
+      if (!diagnostics) fail(where, ": ", past_end);
+      diagnostics->bad(where, past_end);
       continue;
     }
     contigs_[static_cast<size_t>(contig)].transcripts.push_back(transcript);

@@ -84,7 +84,11 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   c.group_by = parse_group_by(group_by, source);
   c.precision = parse_precision(precision, source + ": precision");
   read(j, "stratify", c.stratify, source);
-  if (j.contains("seed")) c.seeds = {j["seed"].get<uint64_t>()};
+  if (j.contains("seed")) {  // read() turns a wrong type into an Error (fuzz_config_json found {"seed": {}})
+    uint64_t seed = 0;
+    read(j, "seed", seed, source);
+    c.seeds = {seed};
+  }
   read(j, "seeds", c.seeds, source);
   read(j, "epochs", c.epochs, source);
   read(j, "batch_size", c.batch_size, source);
