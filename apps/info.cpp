@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "splicebert/build_info.hpp"
 
 namespace splicebert::cli {
 namespace {
@@ -43,6 +44,7 @@ VerbRegistrar registrar("info", "describe a model: layout, dimensions, vocabular
     j["model"] = options->model;
     j["weights_file"] = model->weights_file();
     j["sha256"] = model->weights_sha256();
+    j["cpu_path"] = build_info().cpu_path;  // the kernels this run uses (cpuid or $SPLICEBERT_ISA)
     j["layout"] = c.layout == Layout::Original ? "original (SpliceBERT / HF BERT)" : "MultiMolecule";
     j["variant"] = variant_of(c);
     j["layers"] = c.num_hidden_layers;

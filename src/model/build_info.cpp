@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "kernels/cpu_isa.hpp"
+
 #ifndef SPLICEBERT_GIT_COMMIT
 #define SPLICEBERT_GIT_COMMIT "unknown"
 #endif
@@ -13,20 +15,12 @@
 namespace splicebert {
 
 namespace {
-// The instruction set the kernels were compiled for (the build tunes for the build machine), and whether this CPU
-// has it: a binary copied to an older node says so here before it dies of an illegal instruction.
+// The path the kernels run on (cpuid, or $SPLICEBERT_ISA), and what the CPU could run.
 std::string cpu_path() {
-#if defined(__AVX512F__)
-  const char* compiled = "avx512";
-  const bool available = __builtin_cpu_supports("avx512f");
-#elif defined(__AVX2__)
-  const char* compiled = "avx2";
-  const bool available = __builtin_cpu_supports("avx2");
-#else
-  const char* compiled = "generic x86-64";
-  const bool available = true;
-#endif
-  return std::string(compiled) + (available ? "" : " (this CPU lacks it)");
+  const kernels::Isa isa = kernels::active_isa();
+  std::string path = kernels::isa_name(isa);
+  if (isa == kernels::Isa::Avx2 && kernels::cpu_has_avx512()) path += " (forced; this CPU has AVX-512)";
+  return path;
 }
 }  // namespace
 
