@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/attention_panel.hpp"
 #include "kernels/exp_avx512.hpp"
 
 namespace splicebert::kernels {
@@ -18,17 +19,6 @@ namespace {
 
 constexpr int64_t kQueryBlock = 48;  // a multiple of both register blockings below (6 and 8 rows)
 constexpr int64_t kKeyTile = 64;  // scores computed 4 vectors of 16 keys at a time
-
-int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
-
-// kt[d, j] = K[j, d] · scale for j < keys, 0 beyond (the panel is tp = round_up(keys, 64) wide).
-void pack_keys(const float* k, int64_t ldk, int64_t keys, int64_t HD, int64_t tp, float* kt) {
-  for (int64_t d = 0; d < HD; ++d) {
-    float* row = kt + d * tp;
-    for (int64_t j = 0; j < keys; ++j) row[j] = k[j * ldk + d];
-    std::fill(row + keys, row + tp, 0.0f);
-  }
-}
 
 // scores[r, 0:tp] = q[r] · ktᵀ · scale for R ≤ 6 query rows.
 template <int R>
@@ -126,15 +116,6 @@ void probabilities_values_rows(const float* p, int64_t ldp, const float* v, int6
   for (; r + 2 <= rows; r += 2)
     probabilities_values<2, NV>(p + r * ldp, ldp, v, ldv, keys, row_scale + r, out + r * ldo, ldo);
   for (; r < rows; ++r) probabilities_values<1, NV>(p + r * ldp, ldp, v, ldv, keys, row_scale + r, out + r * ldo, ldo);
-}
-
-// Real tokens of a right-padded row end after the last 1 in the mask (any mask pattern stays correct: masked keys
-// inside the range still get probability 0).
-int64_t real_extent(const uint8_t* mask, int64_t T) {
-  if (!mask) return T;
-  int64_t end = T;
-  while (end > 0 && !mask[end - 1]) --end;
-  return end;
 }
 
 }  // namespace

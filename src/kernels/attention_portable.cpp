@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/attention_panel.hpp"
 #include "kernels/fast_exp.hpp"
 
 namespace splicebert::kernels {
@@ -14,25 +15,6 @@ namespace {
 
 constexpr int64_t kQueryBlock = 32;
 constexpr int64_t kLanes = 16;  // panel width multiple: whole vectors on AVX2 and AVX-512
-
-int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
-
-// Real tokens of a right-padded row end after the last 1 in the mask; masked keys inside get probability 0.
-int64_t real_extent(const uint8_t* mask, int64_t T) {
-  if (!mask) return T;
-  int64_t end = T;
-  while (end > 0 && !mask[end - 1]) --end;
-  return end;
-}
-
-// kt[d, j] = K[j, d] for j < keys, 0 up to the panel width.
-void pack_keys(const float* k, int64_t ldk, int64_t keys, int64_t HD, int64_t panel, float* kt) {
-  for (int64_t d = 0; d < HD; ++d) {
-    float* row = kt + d * panel;
-    for (int64_t j = 0; j < keys; ++j) row[j] = k[j * ldk + d];
-    std::fill(row + keys, row + panel, 0.0f);
-  }
-}
 
 // scores[j] = scale · Σ_d q[d]·kt[d, j], d in order for every j (vectorised over j).
 void query_key_scores(const float* q, const float* kt, int64_t HD, int64_t panel, float scale, float* scores) {
