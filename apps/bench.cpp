@@ -29,7 +29,7 @@ const std::vector<Workload> kWorkloads = {{"a", 1, 1026}, {"b", 8, 512}, {"c", 6
 
 struct BenchOptions {
   std::string model, workloads = "a,b,c,d", threads_list = "1,2", precision = "f32", row;
-  int repeats = 5, threads = -1;  // -t N: one thread count instead of --threads-list
+  int repeats = 5, threads = 0;  // -t N (shared option): one thread count instead of --threads-list
   bool json = false, quiet = false, variants = false, train = false;
 };
 
@@ -77,8 +77,8 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
   app.add_option("-m,--model", o->model, "model folder (default: a built-in base-size random model)");
   app.add_option("--workloads", o->workloads, "comma list of a,b,c,d")->capture_default_str();
   app.add_option("--threads-list", o->threads_list, "comma list of thread counts")->capture_default_str();
-  app.add_option("-t,--threads", o->threads, "one thread count instead of --threads-list (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_threads_option(app, o->threads);  // the shared -t: when given, one count instead of --threads-list
+  const CLI::Option* single_count = app.get_option("--threads");
   app.add_option("--precision", o->precision, "comma list of f32 (fp32), bf16 (bfloat16)")->capture_default_str();
   app.add_option("--repeats", o->repeats, "timed runs per row after warm-up (median reported)")->capture_default_str();
   app.add_option("--row", o->row, "internal: run one row in this process")->group("");
@@ -89,9 +89,10 @@ VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 work
                "them, at the same threads and precisions");
   add_json_option(app, o->json);
   add_quiet_option(app, o->quiet);
-  return [o] {
+  return [o, single_count] {
     if (!o->row.empty()) return run_row(*o);
-    const std::vector<int> thread_counts = bench::thread_list(o->threads_list, o->threads);
+    const std::vector<int> thread_counts =
+        bench::thread_list(o->threads_list, single_count->count() > 0 ? o->threads : -1);
     const std::vector<std::string> precisions = bench::precision_list(o->precision, "--precision");
     std::vector<bench::RowSpec> rows;
     for (const auto& precision : precisions)
