@@ -1,4 +1,4 @@
-// splicebert bench: throughput on SPEC §10's workloads, at each thread count, against the measured fp32 FMA peak.
+// splicebert bench: throughput on the workloads of docs/performance.md, at each thread count, against the measured fp32 FMA peak.
 // Each row runs in a child process (this binary re-executed with --row) so that its peak resident memory is its own.
 #include <sys/resource.h>
 #include <unistd.h>
@@ -48,10 +48,9 @@ int run_row(const BenchOptions& o) {
   std::mt19937 rng(1234);
   std::vector<std::vector<int32_t>> sequences;
   for (int64_t b = 0; b < w.batch; ++b) {
-    std::vector<int32_t> ids{tok.cls_id()};
-    for (int64_t t = 0; t < w.tokens - 2; ++t) ids.push_back(tok.nucleotide_ids()[rng() % 4]);
-    ids.push_back(tok.eos_id());
-    sequences.push_back(std::move(ids));
+    std::vector<int32_t> nucleotides;
+    for (int64_t t = 0; t < w.tokens - 2; ++t) nucleotides.push_back(tok.nucleotide_ids()[rng() % 4]);
+    sequences.push_back(tok.with_special_tokens(nucleotides));
   }
   Batch batch = make_batch(sequences, tok.pad_id());
   Session session(model);
@@ -72,7 +71,7 @@ int run_row(const BenchOptions& o) {
   return 0;
 }
 
-VerbRegistrar registrar("bench", "benchmark inference throughput (SPEC §10 workloads)", [](CLI::App& app) {
+VerbRegistrar registrar("bench", "benchmark inference throughput (docs/performance.md workloads)", [](CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   app.add_option("-m,--model", o->model, "model folder (default: a built-in base-size random model)");
   app.add_option("--workloads", o->workloads, "comma list of a,b,c,d")->capture_default_str();

@@ -1,4 +1,5 @@
 #include "bench_common.hpp"
+#include "splicebert/build_info.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -11,7 +12,6 @@
 #include <set>
 #include <sstream>
 
-#include "kernels/peak_fma.hpp"
 #include "splicebert/base_checkpoint.hpp"
 #include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
@@ -93,7 +93,7 @@ int run_rows(const ParentOptions& o, const std::vector<RowSpec>& rows) {
   }
   std::map<int, double> peaks;
   for (const RowSpec& row : rows)
-    if (!peaks.count(row.threads)) peaks[row.threads] = kernels::measure_fp32_fma_peak_gflops(row.threads);
+    if (!peaks.count(row.threads)) peaks[row.threads] = measure_fp32_fma_peak_gflops(row.threads);
   if (!o.json)
     std::printf("%-8s %5s %6s %7s %5s %12s %9s %7s %9s\n", "workload", "batch", "tokens", "threads", "prec",
                 "tokens/s", "GFLOP/s", "%peak", "RSS MB");

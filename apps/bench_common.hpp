@@ -12,7 +12,7 @@ namespace splicebert::cli::bench {
 
 std::vector<std::string> split_list(const std::string& text);
 
-// Encoder FLOPs of one forward (peers/RESULTS.md): 2 × matmul parameters × tokens + layers × 4 × T² × C per sequence.
+// Encoder FLOPs of one forward (docs/performance.md): 2 × matmul parameters × tokens + layers × 4 × T² × C per sequence.
 double forward_flops(const ModelConfig& config, int64_t batch, int64_t tokens);
 
 double peak_rss_megabytes();

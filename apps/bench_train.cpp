@@ -1,4 +1,4 @@
-// splicebert bench-train: training-step throughput (SPEC §10: MLM steps on 8×512 and 2×1026) at each thread count.
+// splicebert bench-train: training-step throughput (docs/performance.md: MLM steps on 8×512 and 2×1026) at each thread count.
 // A step is forward + backward + AdamW on a masked batch, dropout on, as in pre-training. Rows have the keys of
 // `bench --json`; each runs in a child process (this binary re-executed with --row) so its peak RSS is its own.
 #include <omp.h>
@@ -14,7 +14,6 @@
 #include <sstream>
 
 #include "bench_common.hpp"
-#include "kernels/gemm_train.hpp"
 #include "cli.hpp"
 #include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
@@ -41,7 +40,7 @@ double step_flops(const ModelConfig& c, const TrainWorkload& w) { return 3 * ben
 int run_train_row(const BenchTrainOptions& o) {
   const auto parts = bench::split_list(o.row);  // workload,threads,precision
   if (parts.size() != 3) fail("--row expects WORKLOAD,THREADS,PRECISION");
-  kernels::set_train_gemm_bf16(parse_precision(parts[2], "--row") == Precision::BF16);
+  train::set_training_precision(parse_precision(parts[2], "--row"));
   auto it = std::find_if(kTrainWorkloads.begin(), kTrainWorkloads.end(),
                          [&](const TrainWorkload& w) { return w.name == parts[0]; });
   if (it == kTrainWorkloads.end()) fail("unknown training workload '", parts[0], "' (b or a2)");

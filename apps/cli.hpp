@@ -73,8 +73,8 @@ std::map<std::string, std::string> provenance(const Model* model);
 std::vector<std::pair<std::string, std::string>> collect_sequences(const std::vector<std::string>& positional,
                                                                    const std::string& fasta_path);
 
-// Per-record notes on stderr (quiet with -q): characters that became <unk> (SPEC §3: never silent) and inputs
-// shorter than the 64 nt below which SpliceBERT's outputs are unreliable (SPEC §1: warn, never refuse).
+// Per-record notes on stderr (quiet with -q): characters that became <unk> (docs/model.md, "Tokenizer": never silent) and inputs
+// shorter than the 64 nt below which SpliceBERT's outputs are unreliable (docs/model.md, "Pipelines": warn, never refuse).
 void report_unknown_characters(const std::string& verb, const std::string& record, int64_t unknown,
                                const Tokenizer& tokenizer, bool quiet);
 void warn_if_short(const std::string& verb, const std::string& record, int64_t nucleotides, bool quiet);

@@ -1,4 +1,4 @@
-// splicebert embed -m DIR -i FASTA -o OUT.npz|.safetensors|.npy: per-nucleotide embeddings and more (SPEC §5, §9).
+// splicebert embed -m DIR -i FASTA -o OUT.npz|.safetensors|.npy: per-nucleotide embeddings and more (docs/model.md "Pipelines", docs/cli.md).
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -121,8 +121,12 @@ int run_embed(const EmbedCliOptions& o) {
   // Groups of about 4 batches: enough to keep batches full, small enough that memory stays flat.
   const int64_t group = std::max<int64_t>(4 * o.max_tokens, 1);
   const auto started = std::chrono::steady_clock::now();
+  RateProgress rate_progress(o.quiet, "embed", "nt");  // records, nucleotides, rate and ETA every 2 s
+  rate_progress.set_total(nucleotides);
+  int64_t records_done = 0, nucleotides_done = 0;
   embed_in_groups(session, records, embed_options, group, [&](size_t r, Embedding& e) {
     const std::string& name = inputs[r].first;
+    rate_progress.update(++records_done, nucleotides_done += static_cast<int64_t>(records[r].size()));
     if (e.windows > 1)
       progress.message("splicebert embed: " + name + ": " + std::to_string(records[r].size()) + " nt in " +
                        std::to_string(e.windows) + " windows");

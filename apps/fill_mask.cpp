@@ -1,4 +1,4 @@
-// splicebert fill-mask -m DIR [--top-k K] [--json] SEQ…: top-k candidates at every <mask> (SPEC §5).
+// splicebert fill-mask -m DIR [--top-k K] [--json] SEQ…: top-k candidates at every <mask> (docs/model.md, "Pipelines").
 // JSON follows transformers' pipeline: one input with one mask -> a list of candidates; several masks -> one list
 // per mask; several inputs -> one such entry per input.
 #include <cstdio>
@@ -47,11 +47,14 @@ VerbRegistrar registrar("fill-mask", "predict the tokens at <mask> positions", [
     const auto inputs = collect_sequences(options->sequences, options->input);
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     if (!options->json) std::printf("input\tmask\trank\ttoken\ttoken_str\tscore\tsequence\n");
+    Tokenizer tokenizer = model->tokenizer();
+    tokenizer.set_t_to_u(!options->no_t_to_u);
     for (const auto& [name, text] : inputs) {
-      auto encoded = model->tokenizer().encode(text);
-      report_unknown_characters("fill-mask", name, encoded.unknown, model->tokenizer(), options->quiet);
+      auto encoded = tokenizer.encode(text);
+      report_unknown_characters("fill-mask", name, encoded.unknown, tokenizer, options->quiet);
       warn_if_short("fill-mask", name, static_cast<int64_t>(encoded.ids.size()) - 2, options->quiet);
-      auto results = fill_mask(session, text, {.top_k = options->top_k, .nucleotides_only = options->nucleotides_only});
+      auto results = fill_mask(session, text, {.top_k = options->top_k, .nucleotides_only = options->nucleotides_only,
+                                               .t_to_u = !options->no_t_to_u});
       if (options->json) {
         if (results.size() == 1) {
           all.push_back(candidates_json(results[0]));

@@ -1,6 +1,6 @@
 // splicebert ism (-i FASTA | -f GENOME -r REGION…) -o OUT.npz [--bedgraph FILE]: in-silico mutagenesis of every
 // record (or region of the genome): the
-// context KL of all 3·L single-nucleotide substitutions (SPEC §6, docs/variants.md), an [L,4] matrix per record.
+// context KL of all 3·L single-nucleotide substitutions (docs/variants.md), an [L,4] matrix per record.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

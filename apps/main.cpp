@@ -109,11 +109,22 @@ std::string option_hint(CLI::App& verb, int argc, char** argv) {
     for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
     for (const std::string& name : option->get_snames()) names.push_back("-" + name);
   }
+  auto known = [&](const std::string& name) { return std::find(names.begin(), names.end(), name) != names.end(); };
   for (int i = 2; i < argc; ++i) {
     std::string word = argv[i];
-    if (!word.starts_with("--")) continue;
+    if (word == "-" || word == "--" || !word.starts_with("-")) continue;
     word = word.substr(0, word.find('='));
-    if (std::find(names.begin(), names.end(), word) != names.end()) continue;
+    if (known(word)) continue;
+    if (!word.starts_with("--")) {
+      // A long name with one dash (-window), or an unknown short option: name what the verb does take.
+      if (word.size() > 2 && known("-" + word)) return " (did you mean -" + word + " instead of " + word + "?)";
+      if (word.size() > 2 && known(word.substr(0, 2))) continue;  // -t4: a short option with its value attached
+      std::string shorts;
+      for (const std::string& name : names)
+        if (!name.starts_with("--")) shorts += (shorts.empty() ? "" : " ") + name;
+      if (word.size() == 2) return " (" + word + " is not an option of this verb; its short options: " + shorts + ")";
+      continue;
+    }
     if (std::string near = closest_name(word, names); !near.empty())
       return " (did you mean " + near + " instead of " + word + "?)";
   }

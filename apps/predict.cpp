@@ -139,10 +139,7 @@ int run(const PredictOptions& o) {
     if (static_cast<int64_t>(encoded.ids.size()) + 2 > c.max_position_embeddings)
       fail(input, ":", record.line, ": '", record.name, "' is longer than the model's ",
            c.max_position_embeddings - 2, " nt (a ", contact ? "contact" : "sequence", " head scores one window)");
-    std::vector<int32_t> ids{model->tokenizer().cls_id()};
-    ids.insert(ids.end(), encoded.ids.begin(), encoded.ids.end());
-    ids.push_back(model->tokenizer().eos_id());
-    const Batch batch = make_batch({ids}, model->tokenizer().pad_id());
+    const Batch batch = make_batch({model->tokenizer().with_special_tokens(encoded.ids)}, model->tokenizer().pad_id());
     const ForwardOutput& forward = session.forward(batch, head_forward_options(c));
     const Tensor logits = head_logits(*model, batch, forward);
     if (contact) out.npz.add(record.name, Tensor({logits.dim(1), logits.dim(2), logits.dim(3)}, logits.data));

@@ -1,16 +1,12 @@
-// splicebert pretrain --config FILE.json [--resume DIR]: MLM pre-training (SPEC §7, docs/training.md). Under
+// splicebert pretrain --config FILE.json [--resume DIR]: MLM pre-training (docs/training.md). Under
 // mpirun / srun every rank runs this verb; rank 0 writes logs and checkpoints.
 #include <omp.h>
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 #include "splicebert/error.hpp"
-#include "splicebert/io.hpp"
 #include "splicebert/pretrain.hpp"
-#include "train/communicator.hpp"
-#include "train/trainer_checkpoint.hpp"
 
 namespace splicebert::cli {
 namespace {
@@ -23,17 +19,11 @@ struct PretrainCliOptions {
 
 train::PretrainConfig load_config(const PretrainCliOptions& o) {
   if (!o.config.empty()) return train::PretrainConfig::from_file(o.config);
-  // --resume alone: the run's own config, as its checkpoint (or, before the first one, its log header) recorded it.
-  const std::string dir = train::detail::resolve_checkpoint(o.resume);
-  const std::string path = dir.empty() ? o.resume + "/train_log.jsonl" : dir + "/trainer_state.json";
-  const std::string text = read_file_text(path);
-  const auto record = nlohmann::json::parse(dir.empty() ? text.substr(0, text.find('\n')) : text, nullptr, false);
-  if (record.is_discarded() || !record.contains("config")) fail(path, ": holds no run config; give --config");
-  return train::PretrainConfig::from_json(record["config"], path + " (config)");
+  return train::recorded_config(o.resume);  // --resume alone: the run's own config
 }
 
 int run(const PretrainCliOptions& o) {
-  auto& comm = train::detail::Communicator::world();
+  const train::ProcessGroup group = train::process_group();
   try {
     if (o.config.empty() && o.resume.empty()) fail("give --config FILE.json (and/or --resume DIR)");
     train::PretrainConfig config = load_config(o);
@@ -47,9 +37,9 @@ int run(const PretrainCliOptions& o) {
     train::run_pretraining(config, options);
     return 0;
   } catch (const std::exception& e) {
-    if (!comm.distributed()) throw;
-    std::fprintf(stderr, "splicebert pretrain (rank %d): error: %s\n", comm.rank(), e.what());
-    comm.abort(1);
+    if (!group.distributed()) throw;
+    std::fprintf(stderr, "splicebert pretrain (rank %d): error: %s\n", group.rank, e.what());
+    train::abort_all_ranks(1);
   }
 }
 

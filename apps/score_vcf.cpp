@@ -1,6 +1,6 @@
 // splicebert score-vcf -f FASTA -a ANNOT -i IN.vcf -o OUT.vcf: zero-shot splicing scores per ALT allele and
-// overlapping transcript, added to every input record as INFO/SpliceBERT, INFO/SB_KL and INFO/SB_REASON (SPEC §6, §9;
-// docs/variants.md). Records are read in chunks; each chunk's windows are scored in shared batches.
+// overlapping transcript, added to every input record as INFO/SpliceBERT, INFO/SB_KL and INFO/SB_REASON (docs/variants.md)
+//. Records are read in chunks; each chunk's windows are scored in shared batches.
 #include <chrono>
 #include <cstdio>
 #include <iostream>

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <memory>
 
-#include "genome/line_reader.hpp"
 #include "cli.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/genome.hpp"
@@ -29,19 +28,6 @@ genome::WindowInput parse_input(const std::string& text) {
   return {stem.substr(0, stem.find('.')), text};
 }
 
-// A TSV list: SPECIES <tab> PATH per line ('#' comments).
-void read_input_list(const std::string& path, std::vector<genome::WindowInput>& inputs) {
-  genome::LineReader lines(path);
-  std::string_view line;
-  std::vector<std::string_view> fields;
-  while (lines.next(line)) {
-    if (line.empty() || line.front() == '#') continue;
-    genome::split_fields(line, '\t', fields);
-    if (fields.size() != 2 || fields[0].empty() || fields[1].empty()) fail(lines.where(), ": expected SPECIES<TAB>PATH");
-    inputs.push_back({std::string(fields[0]), std::string(fields[1])});
-  }
-}
-
 std::vector<std::string> split_commas(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const auto& value : values) {
@@ -58,7 +44,7 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
 int run_windows(const WindowsArguments& args) {
   genome::WindowJob job;
   for (const auto& text : args.inputs) job.inputs.push_back(parse_input(text));
-  if (!args.input_list.empty()) read_input_list(args.input_list, job.inputs);
+  if (!args.input_list.empty()) genome::read_window_input_list(args.input_list, job.inputs);
   if (job.inputs.empty()) fail("no input: give -i SPECIES=FASTA (repeatable) or --input-list TSV");
   if (args.length > 0 && (args.min_length > 0 || args.max_length > 0)) fail("give --length or --min-length/--max-length");
   job.params.min_length = args.length > 0 ? args.length : (args.min_length > 0 ? args.min_length : 510);

@@ -10,7 +10,7 @@ namespace splicebert {
 namespace {
 
 // y[M, N] = x[M, K]·Wᵀ + b for the shapes of one encoder layer: QKV/output (512→512), FFN up (512→2048),
-// FFN down (2048→512), at the token counts of SPEC §10's workloads (66, 1026, 4096 = 8×512, 8192 = 64×128).
+// FFN down (2048→512), at the token counts of the workloads of docs/performance.md (66, 1026, 4096 = 8×512, 8192 = 64×128).
 void linear(benchmark::State& state, kernels::GemmBackend backend) {
   const int64_t M = state.range(0), N = state.range(1), K = state.range(2);
   std::mt19937 rng(1);

@@ -115,7 +115,7 @@ if [[ ! -e "$OUT/pretrain.train.index" ]]; then
     -o "$OUT/pretrain"
 fi
 
-# ---- stage-2 shards: the same sources and splits at variable length (64-1024 nt, SPEC section 7) ---------------------
+# ---- stage-2 shards: the same sources and splits at variable length (64-1024 nt, docs/training.md) ---------------------
 if [[ ! -e "$OUT/pretrain_var.train.index" ]]; then
   log "windows -> $OUT/pretrain_var.{train,valid,test}"
   "$SPLICEBERT" windows --min-length 64 --max-length 1024 "${inputs[@]}" --holdout yeast:chrXV,yeast:chrXVI \

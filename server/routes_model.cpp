@@ -308,10 +308,7 @@ void add_model_routes(httplib::Server& http, ServerContext& ctx) {
               if (kind == HeadKind::Token) {
                 work->logits[i] = windowed_token_logits(session, work->records[i], 0, 0, budget);
               } else {
-                std::vector<int32_t> ids{static_cast<int32_t>(tokenizer.cls_id())};
-                ids.insert(ids.end(), work->records[i].begin(), work->records[i].end());
-                ids.push_back(static_cast<int32_t>(tokenizer.eos_id()));
-                const Batch batch = make_batch({ids}, tokenizer.pad_id());
+                const Batch batch = make_batch({tokenizer.with_special_tokens(work->records[i])}, tokenizer.pad_id());
                 const auto& out = session.forward(batch, head_forward_options(session.model().config()));
                 work->logits[i] = head_logits(session.model(), batch, out);
               }

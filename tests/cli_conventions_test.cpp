@@ -35,6 +35,16 @@ TEST(Conventions, AMistypedOptionGetsTheClosest) {
   expect_one_error_line(r, "embed", "did you mean --window instead of --windw?");
 }
 
+TEST(Conventions, AShortOptionMistakeGetsAHint) {
+  expect_one_error_line(run_cli("embed -i x.fa -o x.npz -window 100"), "embed",
+                        "did you mean --window instead of -window?");
+  expect_one_error_line(run_cli("embed -i x.fa -o x.npz -W 100"), "embed",
+                        "-W is not an option of this verb; its short options: ");
+  auto r = run_cli("embed -i x.fa -o x.npz -W 100");
+  EXPECT_NE(r.err.find(" -m"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" -t"), std::string::npos) << r.err;
+}
+
 TEST(Conventions, ParseErrorsHaveTheVerbPrefixOnOneLine) {
   expect_one_error_line(run_cli("embed -o x.npz"), "embed", "--input is required");
   expect_one_error_line(run_cli("fill-mask --top-k many ACGU"), "fill-mask", "many");
@@ -122,6 +132,16 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
                        shell_quote(dir / "pairs.tsv") + " -o " + shell_quote(dir / "out.tsv"));
   ASSERT_EQ(pairs.status, 0) << pairs.err;
   EXPECT_NE(pairs.err.find("splicebert score-pairs: 1 records, 1 pairs"), std::string::npos) << pairs.err;
+
+  const std::string embed = "embed -t 1 -m " + shell_quote(test::small_model()) + " -i " +
+                            shell_quote(dir / "out.fa") + " -o " + shell_quote(dir / "out.npz") + " --window 64";
+  auto embedded = run_cli(embed);
+  ASSERT_EQ(embedded.status, 0) << embedded.err;
+  EXPECT_NE(embedded.err.find("splicebert embed: 1 records, "), std::string::npos) << embedded.err;
+  EXPECT_NE(embedded.err.find("% done, ETA "), std::string::npos) << embedded.err;
+  auto quiet_embed = run_cli(embed + " -q");
+  ASSERT_EQ(quiet_embed.status, 0) << quiet_embed.err;
+  EXPECT_EQ(quiet_embed.err, "");
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
       << result.err;
   EXPECT_NE(result.err.find("test auroc"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find(" over 2 runs"), std::string::npos) << result.err;  // seeds 1 and 2, test fold 0
-  // No problem_type in the config: inferred once from every label (SPEC §4), printed and recorded.
+  // No problem_type in the config: inferred once from every label (docs/model.md, "Task heads"), printed and recorded.
   EXPECT_NE(result.err.find("problem_type inferred from all 24 labelled sequences: binary"), std::string::npos)
       << result.err;
   const auto summary = nlohmann::json::parse(std::ifstream(dir / "run/summary.json"));

@@ -1,6 +1,6 @@
 // score-vcf on the hg38 chr16 test region: every record comes back in order with its fields, bcftools parses the
 // output and +split-vep splits INFO/SpliceBERT, unscored records carry their reason, and the scores equal the
-// library's on windows cut here by the rule of SPEC §6 (variant at index W/2 on the transcript strand).
+// library's on windows cut here by the rule of docs/variants.md (variant at index W/2 on the transcript strand).
 #include <gtest/gtest.h>
 
 #include <map>

@@ -1,4 +1,4 @@
-// The task-head goldens (fixtures/tiny-heads/README.md): for every case of the manifest, the tokenizer against the
+// The task-head goldens (the tiny-heads fixture folder): for every case of the manifest, the tokenizer against the
 // stored ids, the logits of the inference head path and of the training path by the manifest's compare rule, the
 // loss from labels.npy, and every grad/<name>.npy. Names, shapes and tolerances come from the manifest and the files,
 // so any fixture folder of the same format works.

@@ -1,6 +1,6 @@
 // The batched scorer against scores computed here, by hand, from single-sequence Session::forward logits of the tiny
 // fixture (weights scaled so that KL values matter): context KL, max KL and its offset, donor / acceptor KL and
-// masked ΔP, with the formulas of SPEC §6 written out in variant_test_model.hpp. Also: REF windows are run once.
+// masked ΔP, with the formulas of docs/variants.md written out in variant_test_model.hpp. Also: REF windows are run once.
 #include <gtest/gtest.h>
 
 #include "splicebert/error.hpp"

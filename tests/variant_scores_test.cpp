@@ -1,4 +1,4 @@
-// The score formulas and window arithmetic of SPEC §6 on hand-made numbers (no model): softmax over the four
+// The score formulas and window arithmetic of docs/variants.md on hand-made numbers (no model): softmax over the four
 // nucleotide logits, KL profiles, context / max / mean KL, masked ΔP, variant- and exon-centred windows on both
 // strands (SB's pos' = 509 - pos, exon' = [510 - e_end, 510 - e_start)), ISM tiling and the sequence-pair TSV.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Helpers shared by the variant tests: a model whose KL values are large enough to matter, single-sequence logits
-// straight from Session::forward, and the SPEC §6 formulas written out independently of src/model/variant_*.cpp.
+// straight from Session::forward, and the docs/variants.md formulas written out independently of src/model/variant_*.cpp.
 #pragma once
 #include <cmath>
 #include <random>

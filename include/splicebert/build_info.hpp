@@ -10,4 +10,8 @@ struct BuildInfo {
 };
 BuildInfo build_info();
 
+// This machine's fp32 FMA peak in GFLOP/s on the active CPU path: `threads` threads each running independent FMA
+// chains on the widest vectors the path uses, for about `seconds`. Benchmarks report "% of peak" against it.
+double measure_fp32_fma_peak_gflops(int threads, double seconds = 0.3);
+
 }  // namespace splicebert

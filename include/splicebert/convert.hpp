@@ -1,5 +1,5 @@
 // Checkpoint conversion between the original SpliceBERT (HF BERT) layout and the MultiMolecule layout, as
-// MultiMolecule's converter does it (fixtures/README.md "Conversion"), and back where the vocabulary allows.
+// MultiMolecule's converter does it (docs/model.md, "Checkpoint folders"), and back where the vocabulary allows.
 #pragma once
 #include <cstdint>
 #include <string>

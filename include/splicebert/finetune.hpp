@@ -45,7 +45,7 @@ struct FinetuneConfig {
 
   static FinetuneConfig from_json(const nlohmann::json& json, const std::string& source);
   static FinetuneConfig from_file(const std::string& path);
-  // SB's recipes (SPEC §7) as a base that the config file's keys override: "splice-site" or "branchpoint".
+  // SB's recipes (docs/finetuning.md) as a base that the config file's keys override: "splice-site" or "branchpoint".
   static nlohmann::json preset(const std::string& name);
 };
 
@@ -60,7 +60,7 @@ struct Example {
 // FASTA + label TSV or a labelled window shard, centre-cropped to max_length (labels with it); errors name file and line.
 std::vector<Example> read_examples(const FinetuneConfig& config);
 
-// SPEC §4 "our choice": when the config gives no problem_type it is inferred once from every label (never from a
+// docs/model.md, "Task heads" (our choice): when the config gives no problem_type it is inferred once from every label (never from a
 // first batch): a value that is not an integer (or NA) → regression; otherwise one label → binary (values 0/1),
 // a sequence row of num_labels values → multilabel, else multiclass.
 std::string infer_problem_type(const std::vector<Example>& examples, const HeadConfig& head);

@@ -208,6 +208,10 @@ class WindowShard {
 struct WindowInput {
   std::string species, path;
 };
+// Appends the inputs listed in a TSV file: SPECIES <tab> PATH per line ('#' starts a comment line). Throws naming
+// the file and line of a malformed entry.
+void read_window_input_list(const std::string& path, std::vector<WindowInput>& inputs);
+
 struct WindowJob {
   std::vector<WindowInput> inputs;
   WindowParams params;

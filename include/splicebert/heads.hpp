@@ -1,4 +1,4 @@
-// Task heads (SPEC §4; math and loss rules in shared/fixtures/tiny-heads/README.md): inference logits from a
+// Task heads (docs/model.md, "Task heads"): inference logits from a
 // Session's output, and the losses of the four problem types with −100 / NaN ignoring.
 // Shapes: B batch, T tokens (with <cls>/<eos>), L = T − 2 nucleotides, C hidden, n labels.
 #pragma once
@@ -33,10 +33,19 @@ struct HeadLoss {
 };
 
 // Loss of `problem_type` (binary | multiclass | multilabel | regression). Labels are float: class indices for
-// multiclass, 0/1 for binary and multilabel, targets for regression; shapes as in SPEC §4 (binary / regression
+// multiclass, 0/1 for binary and multilabel, targets for regression; shapes as in docs/model.md, "Task heads" (binary / regression
 // labels may drop the logits' size-1 last dimension). With `d_logits`, it is set to ∂loss/∂logits (same shape as
 // the logits; zero at ignored entries).
 HeadLoss head_loss(const std::string& problem_type, const Tensor& logits, const Tensor& labels,
                    Tensor* d_logits = nullptr);
+
+// ---- the logits -> score rule ------------------------------------------------------------------------------------
+// The score of one logits row of n labels, as `predict` reports it: sigmoid for one label, sigmoid of the class's
+// logit for two (SB's branchpoint score), the softmax probability of the class for more; regression heads report
+// the raw value.
+double head_row_score(const float* row, int n, int score_class, const std::string& problem_type);
+// The class head_row_score uses when none is given (score_class < 0): 1 for two or more labels, else 0; an error
+// when the class is outside the head's labels.
+int resolve_score_class(const HeadConfig& head, int score_class);
 
 }  // namespace splicebert

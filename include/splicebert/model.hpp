@@ -113,6 +113,17 @@ struct Batch {
 // Pads encoded sequences (each with <cls>/<eos>) to the longest one.
 Batch make_batch(const std::vector<std::vector<int32_t>>& sequences, int pad_id);
 
+// The one token-budget batcher every pipeline uses. `order` lists the records longest first (stable: equal lengths
+// keep input order); `groups` are consecutive ranges [begin, end) of `order` whose padded size, rows × the first
+// (longest) row's tokens, stays within `max_tokens` (a longer single record still gets a group of its own). Equal
+// lengths then share batches without padding; results stay identical whatever the grouping (docs/architecture.md,
+// "CPU paths and one answer"), so callers return them in input order.
+struct BatchPlan {
+  std::vector<size_t> order;
+  std::vector<std::pair<size_t, size_t>> groups;
+};
+BatchPlan plan_token_batches(const std::vector<int64_t>& tokens_per_record, int64_t max_tokens);
+
 struct ForwardOptions {
   bool hidden_states = false;  // all layers, [0] = embedding output
   bool attentions = false;     // [B, NH, T, T] per layer

@@ -1,4 +1,4 @@
-// The user-facing pipelines of SPEC §5 on top of Session: fill-mask and feature extraction, including long inputs
+// The user-facing pipelines of docs/model.md, "Pipelines" on top of Session: fill-mask and feature extraction, including long inputs
 // cut into overlapping windows and stitched back (each nucleotide taken from the window where it is most central).
 #pragma once
 #include <functional>
@@ -20,6 +20,7 @@ struct FillMaskCandidate {
 struct FillMaskOptions {
   int top_k = 5;
   bool nucleotides_only = false;  // candidates restricted to A, C, G, U
+  bool t_to_u = true;             // false: T stays T (MultiMolecule's replace_T_with_U=False; T is then <unk>)
 };
 // One candidate list per <mask> in `text`, in order. Throws if the text has no mask.
 std::vector<std::vector<FillMaskCandidate>> fill_mask(Session& session, std::string_view text,
@@ -50,7 +51,7 @@ struct Embedding {
   int64_t windows = 1;
 };
 
-// Windows [start, start + length) covering `nucleotides` with the given window and stride (SPEC §5).
+// Windows [start, start + length) covering `nucleotides` with the given window and stride (docs/model.md, "Pipelines").
 struct Window {
   int64_t start = 0, length = 0;
 };

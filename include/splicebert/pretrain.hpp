@@ -1,4 +1,4 @@
-// MLM pre-training (SPEC §7): the JSON run configuration and the loop that runs its stages with checkpoints,
+// MLM pre-training (docs/training.md): the JSON run configuration and the loop that runs its stages with checkpoints,
 // validation, logging and (when launched under MPI) data parallelism. Every key is documented in docs/training.md.
 #pragma once
 #include <cstdint>
@@ -91,5 +91,18 @@ struct PretrainOptions {
 
 // Runs every stage (or what is left of them after a resume). Returns the final checkpoint folder.
 std::string run_pretraining(const PretrainConfig& config, const PretrainOptions& options);
+
+// The config a run recorded: `resume` is a checkpoint folder (its trainer_state.json) or a run's output folder (its
+// newest checkpoint, or before the first one the header of its train_log.jsonl). Throws if none is recorded.
+PretrainConfig recorded_config(const std::string& resume);
+
+// This process's place in a data-parallel run (mpirun / srun; a single process is rank 0 of 1).
+struct ProcessGroup {
+  int rank = 0, size = 1;
+  bool distributed() const { return size > 1; }
+};
+ProcessGroup process_group();
+// Ends every rank after an error on one: a collective would otherwise wait forever.
+[[noreturn]] void abort_all_ranks(int status);
 
 }  // namespace splicebert::train

@@ -40,12 +40,4 @@ struct LabelledLoss {
 // of those without the batch dimension when the batch has one row; anything else is an error naming both shapes.
 LabelledLoss loss_for_labels(const HeadConfig& head, const Tensor& logits, const Tensor& labels);
 
-// The score of one logits row of n labels, as `predict` reports it: sigmoid for one label, sigmoid of the class's
-// logit for two (SB's branchpoint score), the softmax probability of the class for more; regression heads report
-// the raw value.
-double head_row_score(const float* row, int n, int score_class, const std::string& problem_type);
-// The class head_row_score uses when none is given (score_class < 0): 1 for two or more labels, else 0; an error
-// when the class is outside the head's labels.
-int resolve_score_class(const HeadConfig& head, int score_class);
-
 }  // namespace splicebert

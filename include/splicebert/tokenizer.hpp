@@ -1,8 +1,9 @@
-// The MultiMolecule RnaTokenizer (SPEC §3, fixtures/README.md "Tokenizer"), for any vocab.txt a checkpoint carries:
+// The MultiMolecule RnaTokenizer (docs/model.md, "Tokenizer"), for any vocab.txt a checkpoint carries:
 // the 28- and 26-token MultiMolecule alphabets and the 10-token original SpliceBERT one ([PAD] [UNK] [CLS] [SEP]
 // [MASK] N A C G T), where the same user input works (U->T internally, <mask> -> [MASK]).
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,9 @@ class Tokenizer {
   // Splits special tokens off first (exact, case-sensitive), upper-cases the rest, T->U (or U->T for a T vocabulary),
   // maps every other character to <unk>; adds <cls>/<eos> unless add_special is false.
   Encoded encode(std::string_view text, bool add_special = true) const;
+
+  // <cls> ids <eos>: the one place where nucleotide ids (a record, or a window of one) get their special tokens.
+  std::vector<int32_t> with_special_tokens(std::span<const int32_t> nucleotide_ids) const;
 
   void set_t_to_u(bool enabled) { t_to_u_ = enabled; }
   bool original_vocabulary() const { return original_; }  // [CLS]/[SEP] style, T not U

@@ -1,4 +1,4 @@
-// Training engine (SPEC §7): the trainable parameter store, one MLM or task-head forward/backward step, the
+// Training engine (docs/training.md): the trainable parameter store, one MLM or task-head forward/backward step, the
 // optimiser, the learning-rate schedule, MLM masking and the seeded generator whose state checkpoints carry. The
 // pre-training loop that strings these together is in pretrain.hpp, the fine-tuning loop in finetune.hpp; design
 // notes and the config references are in docs/training.md and docs/finetuning.md.
@@ -40,7 +40,7 @@ uint64_t derive_seed(uint64_t a, uint64_t b, uint64_t c = 0);
 // Names and shapes of every trainable tensor of the MLM model (backbone + lm_head; the decoder is tied to the word
 // embeddings and has no tensor of its own), in MultiMolecule naming.
 std::vector<std::pair<std::string, Shape>> mlm_parameter_shapes(const ModelConfig& config);
-// The task-head model of config.head (SPEC §4): the backbone, the pooler for the sequence head, and
+// The task-head model of config.head (docs/model.md, "Task heads"): the backbone, the pooler for the sequence head, and
 // <head>.transform.* (transform linear / nonlinear) and <head>.decoder.* ([n, C], bias when head.bias).
 std::vector<std::pair<std::string, Shape>> task_parameter_shapes(const ModelConfig& config);
 // task_parameter_shapes when config.head names a head, mlm_parameter_shapes otherwise.
@@ -133,6 +133,11 @@ struct HeadStep {
   int64_t kept = 0;    // labels that counted
 };
 
+// Mixed precision for this process's training GEMMs (config "precision": "bf16"): operands rounded to bfloat16,
+// float32 accumulation and result; parameters, gradients, optimiser state, softmax, LayerNorm and the loss stay
+// float32. Process-wide, one training run per process; inference (Session, task heads) never reads it.
+void set_training_precision(Precision precision);
+
 // Owns the activations and scratch of one training process; parameters and gradients live in the store.
 class TrainingSession {
  public:
@@ -218,7 +223,7 @@ class ReduceLROnPlateau {
   int64_t epochs_ = 0;
 };
 
-// ---- MLM masking (SPEC §7) ---------------------------------------------------------------------------------------
+// ---- MLM masking (docs/training.md) ---------------------------------------------------------------------------------------
 struct MaskingOptions {
   double probability = 0.15;   // per non-special token (N and other IUPAC letters included)
   double mask_fraction = 0.8;  // of the selected: become <mask>

@@ -1,4 +1,4 @@
-// Zero-shot variant effect scores and in-silico mutagenesis (SPEC §6, docs/variants.md): per-nucleotide distributions
+// Zero-shot variant effect scores and in-silico mutagenesis (docs/variants.md): per-nucleotide distributions
 // from the MLM head, KL profiles between a REF and an ALT window, the context / max / splice-site KL and masked ΔP
 // scores, window placement around a variant or an exon, and the batched scorer that shares REF forwards.
 #pragma once
@@ -25,7 +25,7 @@ std::vector<double> clipped_vocabulary_distributions(const float* logits, int64_
 std::vector<double> kl_profile(const std::vector<double>& ref, const std::vector<double>& alt, int64_t width);
 
 // Context KL at window index p: k_d = mean of KL over those of p-d, p+d that lie in the profile (both when both
-// exist, SPEC §6), d = 1..radius; d with neither side inside is skipped. score = Σ_d ln(max(k_d, 1e-6)).
+// exist, docs/variants.md), d = 1..radius; d with neither side inside is skipped. score = Σ_d ln(max(k_d, 1e-6)).
 // NaN when no d qualifies.
 double context_kl(const std::vector<double>& kl, int64_t p, int64_t radius = 100);
 // The largest KL at offsets 1..radius on either side of p (p itself excluded: its distribution reflects the changed

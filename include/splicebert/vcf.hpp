@@ -1,4 +1,4 @@
-// VCF/BCF in and out for `score-vcf` (SPEC §9, docs/variants.md), through htslib: records are read in chunks, kept
+// VCF/BCF in and out for `score-vcf` (docs/variants.md), through htslib: records are read in chunks, kept
 // in memory with all their fields, and written back in input order with the SpliceBERT INFO fields added. The output
 // goes to a temporary name and is renamed on commit(), so a run that stops on a broken file leaves nothing behind.
 #pragma once

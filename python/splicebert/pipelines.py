@@ -55,7 +55,8 @@ class FillMaskPipeline(Pipeline):
     def __call__(self, inputs: Union[str, Sequence[str]], top_k: int = 5, nucleotides_only: bool = False) -> Any:
         """Top-k candidates at every <mask> (see the class docstring for the shape)."""
         texts = self._texts(inputs)
-        per_text = _core.fill_mask(self.model, texts, top_k=top_k, nucleotides_only=nucleotides_only)
+        per_text = _core.fill_mask(self.model, texts, top_k=top_k, nucleotides_only=nucleotides_only,
+                                   replace_T_with_U=self.tokenizer.replace_T_with_U)
         shaped = [masks[0] if len(masks) == 1 else masks for masks in per_text]
         return shaped[0] if isinstance(inputs, str) else shaped
 

@@ -24,7 +24,7 @@ Pooling pooling_of(const std::string& name) {
 }
 
 py::list fill_mask_binding(ModelHandle& handle, const std::vector<std::string>& texts, int top_k,
-                           bool nucleotides_only) {
+                           bool nucleotides_only, bool replace_T_with_U) {
   if (top_k < 1) fail("top_k must be at least 1, got ", top_k);
   if (!handle.model()->weights().lm_head) fail(handle.model()->source(), ": this checkpoint has no MLM head (lm_head.*)");
   std::vector<std::vector<std::vector<FillMaskCandidate>>> all;
@@ -32,7 +32,8 @@ py::list fill_mask_binding(ModelHandle& handle, const std::vector<std::string>& 
     py::gil_scoped_release release;
     auto session = handle.borrow();
     for (const auto& text : texts)
-      all.push_back(fill_mask(*session, text, {.top_k = top_k, .nucleotides_only = nucleotides_only}));
+      all.push_back(fill_mask(*session, text,
+                               {.top_k = top_k, .nucleotides_only = nucleotides_only, .t_to_u = replace_T_with_U}));
   }
   py::list out;
   for (const auto& per_text : all) {
@@ -96,7 +97,7 @@ py::dict scores_dict(const variant::SubstitutionScores& s) {
 
 void bind_pipelines(py::module_& m) {
   m.def("fill_mask", &fill_mask_binding, py::arg("model"), py::arg("texts"), py::arg("top_k") = 5,
-        py::arg("nucleotides_only") = false,
+        py::arg("nucleotides_only") = false, py::arg("replace_T_with_U") = true,
         "Per text, per <mask>: the top_k candidates as dicts {score, token, token_str, sequence}.");
   m.def("embed", &embed_binding, py::arg("model"), py::arg("records"), py::arg("all_layers") = false,
         py::arg("pool") = "none", py::arg("attentions") = false, py::arg("logits") = false,

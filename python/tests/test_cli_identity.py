@@ -42,6 +42,21 @@ def test_fill_mask_equals_the_cli(default_model, texts):
     assert got == cli  # scores compared as exact doubles (the CLI's JSON round-trips them)
 
 
+def test_fill_mask_without_t_to_u_equals_the_cli_and_reads_t_as_unknown(default_model):
+    text = "ACGTACGUAC<mask>UACGTAGCUU"
+    cli = json.loads(run_cli("fill-mask", "-q", "-t", THREADS, "-m", default_model, "--json", "--no-t-to-u",
+                             text).stdout)
+    kept_t = splicebert.pipeline("fill-mask", model=default_model, threads=int(THREADS), replace_T_with_U=False)
+    assert kept_t(text) == cli
+    # With T kept, a T is not in the 26-token vocabulary: the scores are those of the text with <unk> written out,
+    # and differ from the default reading of T as U.
+    unknown = json.loads(run_cli("fill-mask", "-q", "-t", THREADS, "-m", default_model, "--json",
+                                 text.replace("T", "<unk>")).stdout)
+    assert [c["score"] for c in cli] == [c["score"] for c in unknown]
+    as_u = splicebert.pipeline("fill-mask", model=default_model, threads=int(THREADS))(text)
+    assert [c["score"] for c in as_u] != [c["score"] for c in cli]
+
+
 def test_embed_equals_the_cli(default_model, tmp_path):
     out = tmp_path / "cli.npz"
     run_cli("embed", "-q", "-t", THREADS, "-m", default_model, "-i", str(FASTA), "-o", str(out), "--pool", "mean",

@@ -9,6 +9,7 @@
 #include "splicebert/error.hpp"
 #include "splicebert/fasta.hpp"
 #include "splicebert/genome.hpp"
+#include "line_reader.hpp"
 #include "window_shard_writer.hpp"
 
 namespace splicebert::genome {
@@ -188,6 +189,18 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
     writers[split]->finish(sidecar);
   }
   return summary;
+}
+
+void read_window_input_list(const std::string& path, std::vector<WindowInput>& inputs) {
+  LineReader lines(path);
+  std::string_view line;
+  std::vector<std::string_view> fields;
+  while (lines.next(line)) {
+    if (line.empty() || line.front() == '#') continue;
+    split_fields(line, '\t', fields);
+    if (fields.size() != 2 || fields[0].empty() || fields[1].empty()) fail(lines.where(), ": expected SPECIES<TAB>PATH");
+    inputs.push_back({std::string(fields[0]), std::string(fields[1])});
+  }
 }
 
 }  // namespace splicebert::genome

@@ -1,4 +1,4 @@
-// The machine's fp32 FMA peak, measured the way peers/RESULTS.md measured it: independent FMA chains per thread on
+// The machine's fp32 FMA peak, measured as the peer harness measures it (docs/performance.md): independent FMA chains per thread on
 // the widest vectors the active path uses (AVX-512, or AVX2), so that "% of peak" compares against this machine.
 #pragma once
 

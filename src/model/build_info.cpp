@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernels/cpu_isa.hpp"
+#include "kernels/peak_fma.hpp"
 
 #ifndef SPLICEBERT_GIT_COMMIT
 #define SPLICEBERT_GIT_COMMIT "unknown"
@@ -34,6 +35,10 @@ BuildInfo build_info() {
                 std::to_string(dnnl->patch);
   info.cpu_path = cpu_path();
   return info;
+}
+
+double measure_fp32_fma_peak_gflops(int threads, double seconds) {
+  return kernels::measure_fp32_fma_peak_gflops(threads, seconds);
 }
 
 }  // namespace splicebert

@@ -106,7 +106,7 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
     c.attention_dropout = read_number(j, "attention_probs_dropout_prob", 0.1, source);
   }
 
-  // Task head: `head` entries win; top-level num_labels / problem_type are the fallback (tiny-heads/README.md).
+  // Task head: `head` entries win; top-level num_labels / problem_type are the fallback (docs/model.md, "Task heads").
   c.head.kind = head_kind_of(c.architecture);
   json head = j.value("head", json::object());
   if (!head.is_object()) head = json::object();

@@ -1,4 +1,4 @@
-// Feature extraction (SPEC §5): records batched by a token budget, long records cut into overlapping windows whose
+// Feature extraction (docs/model.md, "Pipelines"): records batched by a token budget, long records cut into overlapping windows whose
 // per-nucleotide outputs are stitched back, each nucleotide taken from the window in which it is most central.
 #include <algorithm>
 #include <cstring>
@@ -89,27 +89,25 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
     if (options.pooling != Pooling::None) e.pooled = Tensor({C});
     for (size_t w = 0; w < plans[r].size(); ++w) items.push_back({r, w, plans[r][w]});
   }
-  // Longest first, so a batch's padding stays small; stable for determinism.
-  std::stable_sort(items.begin(), items.end(),
-                   [](const WorkItem& a, const WorkItem& b) { return a.span.length > b.span.length; });
+  // Longest first under the token budget (the one batcher): a batch's padding stays small.
+  std::vector<int64_t> tokens;
+  for (const WorkItem& item : items) tokens.push_back(item.span.length + 2);
+  const BatchPlan plan = plan_token_batches(tokens, options.max_tokens);
 
   ForwardOptions forward{.hidden_states = options.all_layers, .attentions = options.attentions,
                          .mlm_logits = options.logits};
-  for (size_t begin = 0; begin < items.size();) {
-    const int64_t T = items[begin].span.length + 2;
-    size_t end = begin + 1;
-    while (end < items.size() && static_cast<int64_t>(end - begin + 1) * T <= options.max_tokens) ++end;
+  for (const auto& [begin, end] : plan.groups) {
+    const int64_t T = tokens[plan.order[begin]];
     std::vector<std::vector<int32_t>> batch_ids;
     for (size_t i = begin; i < end; ++i) {
-      const auto& rec = records[items[i].record];
-      std::vector<int32_t> ids{tokenizer.cls_id()};
-      ids.insert(ids.end(), rec.begin() + items[i].span.start, rec.begin() + items[i].span.start + items[i].span.length);
-      ids.push_back(tokenizer.eos_id());
-      batch_ids.push_back(std::move(ids));
+      const WorkItem& item = items[plan.order[i]];
+      const auto& rec = records[item.record];
+      batch_ids.push_back(tokenizer.with_special_tokens(
+          std::span<const int32_t>(rec.data() + item.span.start, static_cast<size_t>(item.span.length))));
     }
     const ForwardOutput& out = session.forward(make_batch(batch_ids, tokenizer.pad_id()), forward);
     for (size_t i = begin; i < end; ++i) {
-      const WorkItem& item = items[i];
+      const WorkItem& item = items[plan.order[i]];
       const int64_t b = static_cast<int64_t>(i - begin);
       Embedding& e = results[item.record];
       const int64_t L = static_cast<int64_t>(records[item.record].size());
@@ -136,7 +134,6 @@ std::vector<Embedding> embed(Session& session, const std::vector<std::vector<int
                           out.attentions[l].ptr() + ((b * NH + h) * T + q) * T, sizeof(float) * Tw);
       }
     }
-    begin = end;
   }
 
   // Pooling over the stitched nucleotide rows (never <cls>/<eos>, never padding).

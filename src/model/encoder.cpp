@@ -1,6 +1,7 @@
-// The encoder forward pass (post-LN BERT, fixtures/README.md "Model facts"). Shapes: B batch, T tokens, C hidden,
+// The encoder forward pass (post-LN BERT, docs/model.md "Network"). Shapes: B batch, T tokens, C hidden,
 // NH heads, HD head size, FF intermediate, V vocabulary.
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <cstring>
 
@@ -50,6 +51,22 @@ Batch make_batch(const std::vector<std::vector<int32_t>>& sequences, int pad_id)
     std::fill_n(batch.attention_mask.begin() + b * batch.tokens, s.size(), uint8_t{1});
   }
   return batch;
+}
+
+BatchPlan plan_token_batches(const std::vector<int64_t>& tokens_per_record, int64_t max_tokens) {
+  BatchPlan plan;
+  plan.order.resize(tokens_per_record.size());
+  std::iota(plan.order.begin(), plan.order.end(), size_t{0});
+  std::stable_sort(plan.order.begin(), plan.order.end(),
+                   [&](size_t a, size_t b) { return tokens_per_record[a] > tokens_per_record[b]; });
+  for (size_t begin = 0; begin < plan.order.size();) {
+    const int64_t T = tokens_per_record[plan.order[begin]];
+    size_t end = begin + 1;
+    while (end < plan.order.size() && static_cast<int64_t>(end - begin + 1) * T <= max_tokens) ++end;
+    plan.groups.emplace_back(begin, end);
+    begin = end;
+  }
+  return plan;
 }
 
 namespace {

@@ -1,4 +1,4 @@
-// fill-mask pipeline (SPEC §5): softmax over the whole vocabulary at every <mask>, top-k candidates.
+// fill-mask pipeline (docs/model.md, "Pipelines"): softmax over the whole vocabulary at every <mask>, top-k candidates.
 #include <algorithm>
 #include <cmath>
 
@@ -9,7 +9,8 @@ namespace splicebert {
 
 std::vector<std::vector<FillMaskCandidate>> fill_mask(Session& session, std::string_view text,
                                                       const FillMaskOptions& options) {
-  const Tokenizer& tokenizer = session.model().tokenizer();
+  Tokenizer tokenizer = session.model().tokenizer();  // a copy: the T -> U choice is this call's
+  tokenizer.set_t_to_u(options.t_to_u);
   std::vector<int32_t> ids = tokenizer.encode(text).ids;
   std::vector<size_t> masks;
   for (size_t t = 0; t < ids.size(); ++t)

@@ -1,4 +1,4 @@
-// The task-head losses of tiny-heads/README.md ("Labels and losses"), each a mean over the kept entries K,
+// The task-head losses of docs/model.md ("Task heads"), each a mean over the kept entries K,
 // accumulated in double; softplus(x) = log(1 + eˣ) evaluated stably.
 #include <cmath>
 #include <limits>

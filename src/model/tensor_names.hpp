@@ -1,4 +1,4 @@
-// Checkpoint tensor names: every layout's names mapped onto the MultiMolecule ones (SPEC §2).
+// Checkpoint tensor names: every layout's names mapped onto the MultiMolecule ones (docs/model.md, "Checkpoint folders").
 #pragma once
 #include <optional>
 #include <string>

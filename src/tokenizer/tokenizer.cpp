@@ -1,4 +1,4 @@
-// MultiMolecule RnaTokenizer rules (fixtures/README.md "Tokenizer"), for whatever vocabulary a checkpoint carries.
+// MultiMolecule RnaTokenizer rules (docs/model.md, "Tokenizer"), for whatever vocabulary a checkpoint carries.
 #include "splicebert/tokenizer.hpp"
 
 #include <algorithm>
@@ -128,6 +128,15 @@ Tokenizer::Encoded Tokenizer::encode(std::string_view text, bool add_special) co
   }
   if (add_special) out.ids.push_back(eos_id_);
   return out;
+}
+
+std::vector<int32_t> Tokenizer::with_special_tokens(std::span<const int32_t> nucleotide_ids) const {
+  std::vector<int32_t> ids;
+  ids.reserve(nucleotide_ids.size() + 2);
+  ids.push_back(cls_id_);
+  ids.insert(ids.end(), nucleotide_ids.begin(), nucleotide_ids.end());
+  ids.push_back(eos_id_);
+  return ids;
 }
 
 }  // namespace splicebert

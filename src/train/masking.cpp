@@ -1,4 +1,4 @@
-// MLM masking (SPEC §7, our choice following the model card): BERT's 15 % / 80-10-10 rule over non-special tokens.
+// MLM masking (docs/training.md, "masking"; our choice following the model card): BERT's 15 % / 80-10-10 rule over non-special tokens.
 #include "splicebert/error.hpp"
 #include "splicebert/train.hpp"
 

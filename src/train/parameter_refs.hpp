@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "model/head_math.hpp"
+#include "train/head_math.hpp"
 #include "splicebert/train.hpp"
 
 namespace splicebert::train::detail {

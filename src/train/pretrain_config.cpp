@@ -1,5 +1,5 @@
 // The pre-training config file: strict JSON reading (unknown keys and wrong types are errors naming the file and
-// the key's path), defaults from SPEC §7.
+// the key's path), defaults from docs/training.md.
 #include <set>
 
 #include "splicebert/enums.hpp"

@@ -1,4 +1,4 @@
-// The pre-training loop (SPEC §7): stages, optimiser steps over micro-batches and ranks, validation with the plateau
+// The pre-training loop (docs/training.md): stages, optimiser steps over micro-batches and ranks, validation with the plateau
 // schedule, checkpoints and resume. One PretrainRun per process; rank 0 writes every file.
 #include <omp.h>
 
@@ -13,6 +13,7 @@
 #include "kernels/gemm_train.hpp"
 #include "splicebert/convert.hpp"
 #include "splicebert/error.hpp"
+#include "splicebert/io.hpp"
 #include "splicebert/stop.hpp"
 #include "splicebert/pretrain.hpp"
 #include "train/communicator.hpp"
@@ -475,6 +476,22 @@ class PretrainRun {
 };
 
 }  // namespace
+
+PretrainConfig recorded_config(const std::string& resume) {
+  const std::string dir = detail::resolve_checkpoint(resume);
+  const std::string path = dir.empty() ? resume + "/train_log.jsonl" : dir + "/trainer_state.json";
+  const std::string text = read_file_text(path);
+  const auto record = nlohmann::json::parse(dir.empty() ? text.substr(0, text.find('\n')) : text, nullptr, false);
+  if (record.is_discarded() || !record.contains("config")) fail(path, ": holds no run config; give --config");
+  return PretrainConfig::from_json(record["config"], path + " (config)");
+}
+
+ProcessGroup process_group() {
+  const auto& comm = detail::Communicator::world();
+  return {comm.rank(), comm.size()};
+}
+
+void abort_all_ranks(int status) { detail::Communicator::world().abort(status); }
 
 std::string run_pretraining(const PretrainConfig& config, const PretrainOptions& options) {
   return PretrainRun(config, options).run();

@@ -7,6 +7,7 @@
 #include "splicebert/heads.hpp"
 #include "splicebert/train.hpp"
 #include "kernels/dropout.hpp"
+#include "kernels/gemm_train.hpp"
 #include "train/embedding_layer.hpp"
 #include "train/encoder_layer.hpp"
 #include "train/mlm_head_layer.hpp"
@@ -155,5 +156,7 @@ MlmStats TrainingSession::forward_backward(const MlmBatch& batch, const DropoutS
 }
 
 MlmStats TrainingSession::evaluate(const MlmBatch& batch) { return run(batch, DropoutSettings{}, 0.0, false); }
+
+void set_training_precision(Precision precision) { kernels::set_train_gemm_bf16(precision == Precision::BF16); }
 
 }  // namespace splicebert::train

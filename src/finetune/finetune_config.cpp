@@ -50,7 +50,7 @@ const std::set<std::string> kHeadKeys = {"type", "num_labels", "problem_type", "
 }  // namespace
 
 json FinetuneConfig::preset(const std::string& name) {
-  // SPEC §7, "Fine-tuning recipes from SB".
+  // docs/finetuning.md, "Presets".
   if (name == "splice-site")
     return {{"head", {{"type", "sequence"}, {"num_labels", 1}, {"problem_type", "binary"}}},
             {"max_length", 400}, {"lr", 1e-5}, {"weight_decay", 1e-6}, {"batch_size", 16},

@@ -1,4 +1,4 @@
-// The header lines score-vcf adds (SPEC §9). bcftools +split-vep finds the subfield names of INFO/SpliceBERT by the
+// The header lines score-vcf adds (docs/cli.md). bcftools +split-vep finds the subfield names of INFO/SpliceBERT by the
 // text after "Format: " up to the end of the Description, so that list must come last in it; bcftools 1.16 (Debian
 // 12) also refuses an annotation without a subfield named "Consequence", hence the location term as the last one.
 #include "splicebert/vcf.hpp"

@@ -1,5 +1,6 @@
-// Task-head math (SPEC §4, tiny-heads/README.md "Head math") on raw parameter pointers, shared by inference
-// (heads.cpp, gradients unset) and fine-tuning (train/, gradients set): forward keeps what the backward needs.
+// Task-head math for fine-tuning (docs/finetuning.md, "Heads") on raw parameter pointers: the forward keeps what the
+// backward needs, on the training kernels. Inference runs the same math on the inference kernels (model/heads.cpp),
+// so a running fine-tune's precision switch never reaches it.
 // Shapes: B batch, T tokens (with <cls>/<eos>), L = T − 2 nucleotides, C hidden, n labels, R head rows
 // (B for the sequence head, B·L for token/contact).
 #pragma once

@@ -1,5 +1,5 @@
 // The batched scorer: every distinct REF window is run once (however many ALT alleles, transcripts or records share
-// it), every distinct masked REF window once, every distinct ALT window once; then the SPEC §6 scores per job.
+// it), every distinct masked REF window once, every distinct ALT window once; then the docs/variants.md scores per job.
 #include <map>
 #include <tuple>
 #include <unordered_map>

@@ -9,7 +9,6 @@
 #include <limits>
 #include <numeric>
 
-#include "kernels/gemm_train.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/stop.hpp"
 #include "splicebert/finetune.hpp"
@@ -201,7 +200,7 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
 
 json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
   FinetuneConfig c = config;
-  kernels::set_train_gemm_bf16(c.precision == Precision::BF16);
+  train::set_training_precision(c.precision);
   const std::vector<Example> examples = read_examples(c);
   if (c.head.problem_type.empty()) {
     c.head.problem_type = infer_problem_type(examples, c.head);

@@ -1,4 +1,4 @@
-// The score formulas of SPEC §6 on per-position distributions. Everything is in double: KL values of nearly equal
+// The score formulas of docs/variants.md on per-position distributions. Everything is in double: KL values of nearly equal
 // distributions are differences of nearly equal logarithms, and float would drown them.
 #include <algorithm>
 #include <cmath>

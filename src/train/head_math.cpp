@@ -1,4 +1,4 @@
-#include "model/head_math.hpp"
+#include "train/head_math.hpp"
 
 #include <algorithm>
 #include <cmath>

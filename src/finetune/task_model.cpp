@@ -76,21 +76,4 @@ LabelledLoss loss_for_labels(const HeadConfig& head, const Tensor& logits, const
   return out;
 }
 
-double head_row_score(const float* row, int n, int score_class, const std::string& problem_type) {
-  if (problem_type == "regression") return row[0];
-  if (n == 1) return 1.0 / (1.0 + std::exp(-row[0]));
-  if (n == 2) return 1.0 / (1.0 + std::exp(-row[score_class]));
-  double max_value = row[0], sum = 0;
-  for (int k = 1; k < n; ++k) max_value = std::max<double>(max_value, row[k]);
-  for (int k = 0; k < n; ++k) sum += std::exp(row[k] - max_value);
-  return std::exp(row[score_class] - max_value) / sum;
-}
-
-int resolve_score_class(const HeadConfig& head, int score_class) {
-  if (score_class < 0) score_class = head.num_labels >= 2 ? 1 : 0;
-  if (score_class >= std::max(1, head.num_labels))
-    fail("--class ", score_class, " is outside the head's ", head.num_labels, " labels");
-  return score_class;
-}
-
 }  // namespace splicebert

@@ -1,4 +1,4 @@
-// Where a scoring window sits on the genome (SPEC §6) and how genomic coordinates map into it. Windows are read on
+// Where a scoring window sits on the genome (docs/variants.md) and how genomic coordinates map into it. Windows are read on
 // the + strand and reverse-complemented for minus-strand transcripts, so index i of the window in transcript
 // orientation is genomic start + (length-1-i) on minus.
 #include <algorithm>

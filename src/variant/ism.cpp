@@ -1,4 +1,4 @@
-// In-silico mutagenesis: every single-nucleotide substitution of a record, each scored by the context KL of SPEC §6
+// In-silico mutagenesis: every single-nucleotide substitution of a record, each scored by the context KL of docs/variants.md
 // against the REF pass of its window, which is run once per window and shared by all 3·L substitutions in it.
 #include <algorithm>
 #include <cmath>
@@ -49,7 +49,7 @@ IsmResult in_silico_mutagenesis(Session& session, const std::string& sequence, c
   if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
   const std::vector<int>& nucleotides = tokenizer.nucleotide_ids();
   const int64_t L = static_cast<int64_t>(sequence.size());
-  // Probabilities per position: 4 nucleotides (SPEC §6) or the clipped whole vocabulary (SB's ISM study).
+  // Probabilities per position: 4 nucleotides (docs/variants.md) or the clipped whole vocabulary (SB's ISM study).
   const int64_t width = options.full_vocab ? V : 4;
   auto distributions = [&](const float* logits, int64_t length) {
     return options.full_vocab ? clipped_vocabulary_distributions(logits + V, length, V)
