@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "splicebert/enums.hpp"
+#include "splicebert/build_info.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/fasta.hpp"
 #include "splicebert/io.hpp"
@@ -166,13 +167,7 @@ void set_command_line(int argc, char** argv) {
 }
 
 std::map<std::string, std::string> provenance(const Model* model) {
-  std::map<std::string, std::string> record{{"tool", std::string("splicebert ") + SPLICEBERT_VERSION},
-                                            {"command", command_line()}};
-  if (model) {
-    record["model"] = model->weights_file();
-    record["model_sha256"] = model->weights_sha256();
-  }
-  return record;
+  return output_provenance(model, command_line());
 }
 
 std::vector<std::pair<std::string, std::string>> collect_sequences(const std::vector<std::string>& positional,

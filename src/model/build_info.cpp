@@ -8,6 +8,7 @@
 
 #include "kernels/cpu_isa.hpp"
 #include "kernels/peak_fma.hpp"
+#include "splicebert/model.hpp"
 
 #ifndef SPLICEBERT_GIT_COMMIT
 #define SPLICEBERT_GIT_COMMIT "unknown"
@@ -39,6 +40,16 @@ BuildInfo build_info() {
 
 double measure_fp32_fma_peak_gflops(int threads, double seconds) {
   return kernels::measure_fp32_fma_peak_gflops(threads, seconds);
+}
+
+std::map<std::string, std::string> output_provenance(const Model* model, const std::string& command) {
+  std::map<std::string, std::string> record{{"tool", std::string("splicebert ") + SPLICEBERT_VERSION},
+                                            {"command", command}};
+  if (model) {
+    record["model"] = model->weights_file();
+    record["model_sha256"] = model->weights_sha256();
+  }
+  return record;
 }
 
 }  // namespace splicebert
