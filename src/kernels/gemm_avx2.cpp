@@ -135,9 +135,10 @@ void avx2_linear_forward(const float* x, int64_t M, const Avx2PackedLinear& pack
   if (packed.round_inputs_to_bf16) {  // per-thread buffer grown to the largest call: no allocation per call
     thread_local std::vector<float> rounded;
     if (rounded.size() < static_cast<size_t>(M * K)) rounded.resize(static_cast<size_t>(M * K));
+    float* buffer = rounded.data();  // this thread's buffer: inside the parallel loop `rounded` would be each thread's
 #pragma omp parallel for schedule(static) if (M * K > kParallelWork)
-    for (int64_t i = 0; i < M * K; ++i) rounded[static_cast<size_t>(i)] = round_to_bf16(x[i]);
-    a = rounded.data();
+    for (int64_t i = 0; i < M * K; ++i) buffer[i] = round_to_bf16(x[i]);
+    a = buffer;
   }
   if (K == 0) {  // no products: y = bias
     for (int64_t m = 0; m < M; ++m) std::fill(y + m * N, y + (m + 1) * N, 0.0f);
