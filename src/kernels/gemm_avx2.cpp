@@ -3,6 +3,7 @@
 #include "kernels/gemm_avx2.hpp"
 
 #include <immintrin.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +16,7 @@ namespace splicebert::kernels {
 namespace {
 
 constexpr int64_t kTileRows = 6;          // register block: 6 × 2 accumulators + 2 panel vectors + 1 broadcast
-constexpr int64_t kRowsPerTask = 96;      // rows one thread runs against one panel before taking the next task
+constexpr int64_t kMaxRowsPerTask = 48;   // a task's rows × one pass (48 KiB of x) stay in L2 across all panels
 constexpr int64_t kDepthBlock = 256;      // k per pass: a 16 KiB slice of a panel stays in L1 across a task's rows
 constexpr int64_t kParallelWork = 1 << 18;  // multiply-adds below which a thread team costs more than it saves
 
@@ -146,15 +147,23 @@ void avx2_linear_forward(const float* x, int64_t M, const Avx2PackedLinear& pack
     return;
   }
   const int64_t panels = (N + kAvx2PanelWidth - 1) / kAvx2PanelWidth;
-  const int64_t tasks_per_panel = (M + kRowsPerTask - 1) / kRowsPerTask;
-  // Threads split panels × row blocks; which thread computes an element changes nothing in how it is computed.
-#pragma omp parallel if (M * N * K > kParallelWork)
+  const bool parallel = M * N * K > kParallelWork;
+  // Row blocks of at most 48 rows, small enough that every thread gets rows when M is small. The block size only
+  // decides which tiles a row shares, never the arithmetic of an element.
+  const int64_t threads = parallel ? omp_get_max_threads() : 1;
+  const int64_t rows_per_thread = (M + threads - 1) / threads;
+  const int64_t rows_per_task =
+      std::clamp((rows_per_thread + kTileRows - 1) / kTileRows * kTileRows, kTileRows, kMaxRowsPerTask);
+  const int64_t tasks = (M + rows_per_task - 1) / rows_per_task;
+  // Threads split row blocks × panels (row block outer: its x stays in cache across the panels); which thread
+  // computes an element changes nothing in how it is computed.
+#pragma omp parallel if (parallel)
   for (int64_t k0 = 0; k0 < K; k0 += kDepthBlock) {
     const int64_t kc = std::min(kDepthBlock, K - k0);
 #pragma omp for collapse(2) schedule(static)
-    for (int64_t p = 0; p < panels; ++p)
-      for (int64_t t = 0; t < tasks_per_panel; ++t)
-        run_task(a, t * kRowsPerTask, std::min(M, (t + 1) * kRowsPerTask), p, k0, kc, packed, bias, y, epilogue);
+    for (int64_t t = 0; t < tasks; ++t)
+      for (int64_t p = 0; p < panels; ++p)
+        run_task(a, t * rows_per_task, std::min(M, (t + 1) * rows_per_task), p, k0, kc, packed, bias, y, epilogue);
   }
 }
 
