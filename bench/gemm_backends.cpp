@@ -1,4 +1,4 @@
-// OpenBLAS vs oneDNN on the encoder's linear-layer shapes (docs/performance.md records the result and the choice).
+// OpenBLAS vs oneDNN vs our AVX2 + FMA kernel on the encoder's linear-layer shapes (docs/performance.md records the result and the choice).
 //   build/bench/bench_gemm_backends --benchmark_min_time=0.5   (OMP_NUM_THREADS=1 or 2)
 #include <benchmark/benchmark.h>
 
@@ -38,6 +38,7 @@ void shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK_CAPTURE(linear, openblas, kernels::GemmBackend::OpenBLAS)->Apply(shapes);
 BENCHMARK_CAPTURE(linear, onednn, kernels::GemmBackend::OneDNN)->Apply(shapes);
+BENCHMARK_CAPTURE(linear, avx2, kernels::GemmBackend::Avx2Fma)->Apply(shapes);
 
 }  // namespace
 }  // namespace splicebert

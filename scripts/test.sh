@@ -5,6 +5,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export SPLICEBERT_FIXTURES="${SPLICEBERT_FIXTURES:-$(cd .. && pwd)/shared/fixtures}"
 ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+# The AVX2 path once more (cpuid picks AVX-512 where the CPU has it): the fixture tests and the whole-forward
+# determinism and parity tests with SPLICEBERT_ISA=avx2, so both paths of the portable binary are tested
+# (docs/kernels.md; the kernel tests call both paths' kernels directly and need no rerun).
+SPLICEBERT_ISA=avx2 ctest --test-dir build --output-on-failure -j"$(nproc)" -L fixtures
+SPLICEBERT_ISA=avx2 ctest --test-dir build --output-on-failure -j"$(nproc)" -LE fixtures -R 'Determinism|ForwardParity'
 # AddressSanitizer/UBSan suite and short fuzz runs (scripts/test-sanitizers.sh): opt-in with RUN_SANITIZERS=1 until
 # their cold build fits CI's 30-minute budget on two cores (measured: ~16 min for build-asan, ~14 for build-fuzz).
 if [[ "${RUN_SANITIZERS:-0}" == 1 ]]; then bash scripts/test-sanitizers.sh; fi

@@ -13,23 +13,12 @@
 #include <vector>
 
 #include "splicebert/config.hpp"
+#include "splicebert/linear.hpp"     // Linear: kernel-level
+#include "splicebert/precision.hpp"  // Precision: kernel-level
 #include "splicebert/tensor.hpp"
 #include "splicebert/tokenizer.hpp"
 
 namespace splicebert {
-
-namespace kernels {
-struct PackedLinear;  // a GEMM backend's prepacked copy of a weight (src/kernels/gemm.hpp)
-}
-
-enum class Precision { F32, BF16 };
-
-struct Linear {  // y = x·Wᵀ + b, W [out, in]
-  Tensor weight, bias;
-  std::shared_ptr<const kernels::PackedLinear> packed;
-  int64_t out_features() const { return weight.dim(0); }
-  int64_t in_features() const { return weight.dim(1); }
-};
 
 struct LayerNormWeights {
   Tensor weight, bias;  // [C]

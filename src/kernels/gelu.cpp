@@ -36,6 +36,11 @@ void gelu_forward(const float* u, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = u[i] * normal_cdf(u[i]);
 }
 
+void gelu_forward_serial(const float* u, float* out, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) out[i] = u[i] * normal_cdf(u[i]);
+}
+
 void gelu_forward_reference(const float* u, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const double x = u[i];

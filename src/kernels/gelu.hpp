@@ -10,6 +10,8 @@ namespace splicebert::kernels {
 // out[i] = gelu(u[i]) (out may alias u). The backward recomputes this instead of storing it.
 void gelu_forward(const float* u, float* out, int64_t n);
 void gelu_forward_reference(const float* u, float* out, int64_t n);
+// The same loop without OpenMP, for epilogues that already run inside a parallel region (a GEMM tile's columns).
+void gelu_forward_serial(const float* u, float* out, int64_t n);
 
 // du[i] = dy[i] · (Φ(u[i]) + u[i]·φ(u[i])) over n values (du may alias dy).
 void gelu_backward(const float* u, const float* dy, float* du, int64_t n);

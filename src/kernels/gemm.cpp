@@ -7,7 +7,9 @@
 #include <cstring>
 #include <string>
 
+#include "kernels/cpu_isa.hpp"
 #include "kernels/gelu.hpp"
+#include "kernels/gemm_avx2.hpp"
 #include "kernels/gemm_onednn.hpp"
 #include "splicebert/error.hpp"
 
@@ -18,14 +20,18 @@ GemmBackend default_gemm_backend() {
     const char* env = std::getenv("SPLICEBERT_GEMM");
     if (env && std::string(env) == "openblas") return GemmBackend::OpenBLAS;
     if (env && std::string(env) == "onednn") return GemmBackend::OneDNN;
-    if (env && *env) fail("SPLICEBERT_GEMM='", env, "' is neither 'openblas' nor 'onednn'");
-    return GemmBackend::OneDNN;  // measured faster on the encoder's shapes: docs/performance.md
+    if (env && std::string(env) == "avx2") return GemmBackend::Avx2Fma;
+    if (env && *env) fail("SPLICEBERT_GEMM='", env, "' is none of 'openblas', 'onednn', 'avx2'");
+    // oneDNN: measured faster on the encoder's shapes and row-independent on AVX-512 (docs/performance.md). On the
+    // AVX2 path its blocking follows the row count, so rows change with the batch: our own kernel there.
+    return active_isa() == Isa::Avx512 ? GemmBackend::OneDNN : GemmBackend::Avx2Fma;
   }();
   return backend;
 }
 
 std::shared_ptr<const PackedLinear> pack_linear(const Tensor& weight, GemmBackend backend, Precision precision) {
   if (backend == GemmBackend::OneDNN) return onednn_pack_linear(weight, precision);
+  if (backend == GemmBackend::Avx2Fma) return avx2_pack_linear(weight, precision);
   return nullptr;
 }
 
@@ -44,10 +50,13 @@ static void add_bias_and_epilogue(float* y, int64_t M, int64_t N, const float* b
 void linear_forward(const float* x, int64_t M, const Linear& linear, float* y, Epilogue epilogue) {
   const int64_t N = linear.out_features(), K = linear.in_features();
   if (M == 0) return;
+  const float* bias = linear.bias.empty() ? nullptr : linear.bias.ptr();
+  if (const auto* avx2 = dynamic_cast<const Avx2PackedLinear*>(linear.packed.get()))
+    return avx2_linear_forward(x, M, *avx2, bias, y, epilogue);
   if (linear.packed && onednn_linear_forward(x, M, linear, y, epilogue)) return;
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K),
               1.0f, x, static_cast<int>(K), linear.weight.ptr(), static_cast<int>(K), 0.0f, y, static_cast<int>(N));
-  add_bias_and_epilogue(y, M, N, linear.bias.empty() ? nullptr : linear.bias.ptr(), epilogue);
+  add_bias_and_epilogue(y, M, N, bias, epilogue);
 }
 
 void linear_forward_reference(const float* x, int64_t M, const Linear& linear, float* y, Epilogue epilogue) {

@@ -1,16 +1,21 @@
 // GEMM wrappers for the encoder's linear layers: y[M, N] = x[M, K] · W[N, K]ᵀ + b, with optional fused epilogues.
-// Backends: OpenBLAS (cblas_sgemm, OpenMP build) and oneDNN (matmul with weights packed once at load); the choice
-// and its measurement are in docs/performance.md. Each fast path sits beside its scalar reference.
+// Backends: oneDNN (matmul with weights packed once at load) on the AVX-512 path, our own AVX2 + FMA kernel on the
+// AVX2 path (gemm_avx2.hpp: rows independent of the batch bit for bit), OpenBLAS (cblas_sgemm) on request; the
+// choice and its measurement are in docs/performance.md and docs/kernels.md. Each fast path sits beside its scalar
+// reference.
 #pragma once
 #include <cstdint>
 #include <memory>
 
-#include "splicebert/model.hpp"
+#include "splicebert/linear.hpp"
+#include "splicebert/precision.hpp"
+#include "splicebert/tensor.hpp"
 
 namespace splicebert::kernels {
 
-enum class GemmBackend { OpenBLAS, OneDNN };
-GemmBackend default_gemm_backend();  // $SPLICEBERT_GEMM=openblas|onednn, else the measured best
+enum class GemmBackend { OpenBLAS, OneDNN, Avx2Fma };
+// $SPLICEBERT_GEMM=openblas|onednn|avx2, else oneDNN on the AVX-512 path and Avx2Fma on the AVX2 path (active_isa).
+GemmBackend default_gemm_backend();
 
 struct PackedLinear {
   virtual ~PackedLinear() = default;

@@ -9,7 +9,6 @@
 #include <dnnl.hpp>
 
 #include "kernels/cpu_isa.hpp"
-#include "kernels/cpu_isa.hpp"
 #include "splicebert/error.hpp"
 
 namespace splicebert::kernels {
@@ -30,11 +29,9 @@ void request_amx_permission() {
 dnnl::engine& cpu_engine() {
   static dnnl::engine engine = [] {
     request_amx_permission();
-    // A forced AVX2 path caps oneDNN's JIT too (it must be set before the first primitive is made). Known gap: its
-    // AVX2 kernels choose their blocking by row count, so on that path batched rows are not yet bit-identical to
-    // single ones (docs/architecture.md, "One answer").
-    if (active_isa() == Isa::Avx2) dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
-    // A forced AVX2 path caps oneDNN's JIT too (it must be set before the first primitive is made).
+    // A forced AVX2 path caps oneDNN's JIT too (it must be set before the first primitive is made). The inference
+    // linear layers do not come here on that path (its AVX2 kernels choose their blocking by row count, so batched
+    // rows would differ from single ones): gemm_avx2.hpp serves them.
     if (active_isa() == Isa::Avx2) dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
     return dnnl::engine(dnnl::engine::kind::cpu, 0);
   }();
