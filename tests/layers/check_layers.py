@@ -10,7 +10,7 @@ import sys
 
 # Which layer owns each public header (include/splicebert/NAME.hpp). "core" is what every layer may use.
 PUBLIC_HEADER_LAYER = {
-    "error": "core", "tensor": "core", "stop": "core", "precision": "core",
+    "error": "core", "tensor": "core", "stop": "core", "precision": "core", "linear": "core",
     "io": "io", "fasta": "io",
     "tokenizer": "tokenizer", "tokenizer_files": "tokenizer",
     "model": "model", "config": "model", "enums": "model", "heads": "model", "pipelines": "model",
