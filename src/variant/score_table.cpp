@@ -2,6 +2,7 @@
 #include "splicebert/score_table.hpp"
 
 #include <htslib/hts.h>
+#include <htslib/kseq.h>
 #include <htslib/kstring.h>
 #include <htslib/tbx.h>
 
