@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Snakemake workflow (workflow/) on real data, locally with -j 2 (ctest label `workflow`): 36 SNVs near exon
-# starts of GRCh37 chr20 (Debian vt-examples) with RefSeq genes (subread-data) and the shipped model.
+# starts (plus an insertion and an SNV outside every gene) of GRCh37 chr20 (Debian vt-examples) with RefSeq genes (subread-data) and the shipped model.
 #  1. the workflow's scored.vcf.gz equals the unsharded score-vcf output byte for byte, but the provenance line
 #     with the command;
 #  2. a run killed (SIGKILL, whole process group) after its first shard leaves no file that looks done, and the rerun
@@ -17,7 +17,7 @@ for tool in snakemake bcftools bgzip tabix samtools; do
   command -v $tool > /dev/null || { echo "skipped: $tool missing"; exit 77; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/splicebert-workflow.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[[ -n ${KEEP_TMP:-} ]] && echo "keeping $tmp" || trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 # ---- data: genome, annotation, 36 SNVs (3 around the second exon start of 12 genes on both strands) ----------
@@ -29,14 +29,17 @@ awk 'BEGIN { FS = OFS = "\t" } $10 >= 2 && (($6 == "+" && plus < 6) || ($6 == "-
        split($12, starts, ","); p = $2 + starts[2] + 1              # 1-based first base of exon 2
        for (d = -3; d <= 3; d += 3) print $1, p + d }' "$tmp/genes.bed" | sort -k2,2n -u > "$tmp/positions.tsv"
 [[ $(wc -l < "$tmp/positions.tsv") -eq 36 ]] || fail "expected 36 positions, got $(wc -l < "$tmp/positions.tsv")"
+printf '20\t100000\n' | cat - "$tmp/positions.tsv" | sort -k2,2n > "$tmp/positions.all"  # between genes: NOT_IN_TRANSCRIPT
 {
   printf '##fileformat=VCFv4.2\n##contig=<ID=20,length=63025520>\n'
   printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+  indel_at=$(sed -n 5p "$tmp/positions.tsv" | cut -f2)  # an insertion beside one SNV: INDEL
   while IFS=$'\t' read -r chrom pos; do
     ref=$(samtools faidx "$tmp/20.fa.gz" "$chrom:$pos-$pos" | tail -1 | tr a-z A-Z)
     case $ref in A) alt=G;; C) alt=T;; G) alt=A;; T) alt=C;; *) alt=A;; esac
     printf '%s\t%s\tv%s\t%s\t%s\t.\tPASS\t.\n' "$chrom" "$pos" "$pos" "$ref" "$alt"
-  done < "$tmp/positions.tsv"
+    [[ $pos == "$indel_at" ]] && printf '%s\t%s\tv%s_ins\t%s\t%sA\t.\tPASS\t.\n' "$chrom" "$pos" "$pos" "$ref" "$ref"
+  done < "$tmp/positions.all"
 } > "$tmp/in.vcf"
 
 # ---- the unsharded run -------------------------------------------------------------------------------------------
@@ -63,7 +66,9 @@ snakemake -s "$SRC/workflow/Snakefile" --configfile "$tmp/config.yaml" -d "$tmp/
   { cat "$tmp/run1.log"; fail "snakemake -j 2"; }
 cmp <(strip "$tmp/run1/results/scored.vcf.gz") <(strip "$tmp/whole.vcf") || fail "workflow output differs from score-vcf"
 tabix -l "$tmp/run1/results/scored.vcf.gz" | grep -qx 20 || fail "the tabix index lacks contig 20"
-grep -q '^scored' "$tmp/run1/results/report.txt" || { cat "$tmp/run1/results/report.txt"; fail "report has no counts"; }
+for outcome in 'scored	36' 'NOT_IN_TRANSCRIPT	1' 'INDEL	1' '## records: 38'; do
+  grep -qx "$outcome" "$tmp/run1/results/report.txt" || { cat "$tmp/run1/results/report.txt"; fail "report lacks '$outcome'"; }
+done
 
 # ---- 2. killed midway, then rerun ------------------------------------------------------------------------------
 setsid snakemake -s "$SRC/workflow/Snakefile" --configfile "$tmp/config.yaml" -d "$tmp/run2" -j 1 -q \
