@@ -142,7 +142,7 @@ TEST_F(ScaleShards, EmbedShardsMergeToTheUnshardedNpzAndTsv) {
     }
     const auto members = npz_members(dir / "merged.npz");
     EXPECT_EQ(members, npz_members(dir / "whole.npz")) << "N = " << n;
-    EXPECT_EQ(members.size(), 7u + 2u);  // a last_hidden_state per record, pooled and names
+    EXPECT_EQ(members.size(), 7u * 2u + 2u);  // last_hidden_state and pooled per record; pooled and names
     EXPECT_EQ(read_text(dir / "merged.tsv"), read_text(dir / "whole.tsv")) << "N = " << n;
   }
   auto refused = run_cli(base + " --shard 1/2 -o " + shell_quote(dir / "x.safetensors"));
