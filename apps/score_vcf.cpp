@@ -1,6 +1,7 @@
 // splicebert score-vcf -f FASTA -a ANNOT -i IN.vcf -o OUT.vcf: zero-shot splicing scores per ALT allele and
-// overlapping transcript, added to every input record as INFO/SpliceBERT, INFO/SB_KL and INFO/SB_REASON (SPEC §6, §9;
-// docs/variants.md). Records are read in chunks; each chunk's windows are scored in shared batches.
+// overlapping transcript, added to every input record as INFO/SpliceBERT, INFO/SB_KL and INFO/SB_REASON
+// (docs/variants.md). Records are read in chunks and scored by variant::VcfScorer; --shard and --lookup:
+// docs/scale-out.md.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -38,6 +39,8 @@ char infer_output_type(const std::string& given, const std::string& path) {
 int run(const ScoreVcfOptions& o) {
   if (o.input == "-" && o.annotation == "-")
     fail("-a - and -i - (the default) cannot both read standard input: give the VCF or the annotation as a file");
+  if (!o.lookup.empty() && o.annotation == "-")
+    fail("--lookup needs -a as a file: the table is matched by the annotation's SHA-256");
   apply_threads(o.threads);
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LoadOptions load;
