@@ -21,23 +21,37 @@ common=(-m "$model" -f "$tmp/20.fa.gz" -a "$tmp/genes.bed" ${window:+--window $w
 # POSITIONS positions from the second exon start of the first + strand gene with two exons onward.
 read -r chrom start < <(awk 'BEGIN { FS = OFS = "\t" } $10 >= 2 && $6 == "+" { split($12, s, ","); print $1, $2 + s[2] - 10; exit }' "$tmp/genes.bed")
 printf '%s\t%s\t%s\n' "$chrom" "$start" $((start + positions)) > "$tmp/regions.bed"
-seconds() { local t0=$(date +%s.%N); "$@" > /dev/null 2>&1; awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.2f", n / s }'; }
+# "WALL CPU": wall-clock and user+system CPU seconds of a command (/usr/bin/time).
+measure() {
+  /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/last.err" || { cat "$tmp/last.err" >&2; exit 1; }
+  awk '{ printf "%s %.2f", $1, $2 + $3 }' "$tmp/time"
+}
+row() {  # row NAME THREADS SNVS "WALL CPU"
+  read -r wall cpu <<< "$4"
+  awk -v name="$1" -v t="$2" -v n="$3" -v w="$wall" -v c="$cpu" \
+    'BEGIN { printf "| %s | %s | %d | %.1f | %.1f | %.2f | %.2f |\n", name, t, n, w, c, n / w, n / c }'
+}
 
-printf '| path | threads | SNVs | seconds | SNVs/s |\n|---|---|---|---|---|\n'
+printf '| path | threads | SNVs | wall s | CPU s | SNVs/s (wall) | SNVs per CPU-second |\n|---|---|---|---|---|---|---|\n'
 for threads in 1 2; do
-  s=$(seconds "$SB" precompute -q -t $threads "${common[@]}" -R "$tmp/regions.bed" -o "$tmp/table.vcf.gz")
+  m=$(measure "$SB" precompute -q -t $threads "${common[@]}" -R "$tmp/regions.bed" -o "$tmp/table.vcf.gz")
   snvs=$(zcat "$tmp/table.vcf.gz" | grep -vc '^#')
-  printf '| precompute | %s | %s | %.1f | %s |\n' $threads $snvs $s $(rate $snvs $s)
+  row precompute $threads $snvs "$m"
+  [[ $threads == 1 ]] && per_cpu_second=$(awk -v n=$snvs -v m="$m" 'BEGIN { split(m, x, " "); print n / x[2] }')
   # The same SNVs as a VCF, one ALT per record.
-  zcat "$tmp/table.vcf.gz" | cut -f1-8 | sed 's/\t[^\t]*$/\t./' > "$tmp/snvs.vcf"
-  s=$(seconds "$SB" score-vcf -q -t $threads "${common[@]}" -i "$tmp/snvs.vcf" -o "$tmp/out.vcf")
-  printf '| score-vcf (chunks of 256 records) | %s | %s | %.1f | %s |\n' $threads $snvs $s $(rate $snvs $s)
-  s=$(seconds "$SB" score-vcf -q -t $threads "${common[@]}" --chunk 1 -i "$tmp/snvs.vcf" -o "$tmp/one.vcf")
-  printf '| score-vcf --chunk 1 (one at a time) | %s | %s | %.1f | %s |\n' $threads $snvs $s $(rate $snvs $s)
+  zcat "$tmp/table.vcf.gz" | awk 'BEGIN { FS = OFS = "\t" } /^#/ { print; next } { $8 = "."; print }' > "$tmp/snvs.vcf"
+  m=$(measure "$SB" score-vcf -q -t $threads "${common[@]}" -i "$tmp/snvs.vcf" -o "$tmp/out.vcf")
+  row "score-vcf (chunks of 256 records)" $threads $snvs "$m"
+  m=$(measure "$SB" score-vcf -q -t $threads "${common[@]}" --chunk 1 -i "$tmp/snvs.vcf" -o "$tmp/one.vcf")
+  row "score-vcf --chunk 1 (one at a time)" $threads $snvs "$m"
 done
 # A 1,000-gene panel: the mean number of exon +-50 nt positions per gene of this annotation, times 1,000, times 3.
 per_gene=$(awk 'BEGIN { FS = "\t" } { n = split($11, size, ","); for (k = 1; k <= n; ++k) if (size[k] != "") total += size[k] + 100; genes++ }
                END { printf "%.0f", total / genes }' "$tmp/genes.bed")
 echo
 echo "panel: 1,000 genes x $per_gene positions (exons +-50 nt, mean over $(wc -l < "$tmp/genes.bed") chr20 genes) x 3 SNVs = $((per_gene * 3000)) SNVs"
+snvs=$((per_gene * 3000))
+echo "projected wall time (precompute, $per_cpu_second SNVs per CPU-second measured here, assuming one job per core):"
+for nodes in 1 10 100; do
+  awk -v n=$snvs -v r=$per_cpu_second -v nodes=$nodes 'BEGIN { printf "  %3d node(s) x 32 cores: %.1f h\n", nodes, n / (r * 32 * nodes) / 3600 }'
+done
