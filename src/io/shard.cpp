@@ -39,14 +39,23 @@ int64_t count_vcf_records(const std::string& path) {
   }
   bcf1_t* record = bcf_init();
   int64_t records = 0;
-  // Only the record boundaries matter; the reading pass proper reports malformed lines with their numbers.
-  while (bcf_read(file, header, record) >= 0 || record->errcode != 0) {
-    ++records;
+  // A record htslib cannot read fails every shard, as it fails the unsharded run (which names it in more detail).
+  bool broken = false;
+  for (;;) {
     record->errcode = 0;
+    const int status = bcf_read(file, header, record);
+    if (status == -1 && record->errcode == 0) break;  // the end
+    // An undeclared contig or tag is declared by htslib itself (as score-vcf accepts it); anything else is broken.
+    if (status < 0 || (record->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) != 0) {
+      broken = true;
+      break;
+    }
+    ++records;
   }
   bcf_destroy(record);
   bcf_hdr_destroy(header);
   hts_close(file);
+  if (broken) fail(path, ": record ", records + 1, " cannot be read (counting records for --shard)");
   return records;
 }
 
