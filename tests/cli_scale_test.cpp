@@ -106,6 +106,12 @@ TEST_F(ScaleShards, BadShardIsAOneLineErrorAndStdinIsRefused) {
   EXPECT_NE(piped.status, 0);
   EXPECT_NE(piped.err.find("not standard input"), std::string::npos) << piped.err;
   EXPECT_FALSE(std::ifstream(dir / "x.vcf").good());  // nothing left behind
+  // A broken record fails the shard whose block holds it (the run as a whole fails, as unsharded), naming the file.
+  std::ofstream(dir / "broken.vcf") << test_vcf(1) << "chr16\tnot-a-number\t.\tA\tG\t.\t.\t.\n";
+  auto broken = score_vcf("-i " + shell_quote(dir / "broken.vcf") + " --shard 2/2 -o " + shell_quote(dir / "x.vcf"));
+  EXPECT_NE(broken.status, 0);
+  EXPECT_NE(broken.err.find("broken.vcf"), std::string::npos) << broken.err;
+  EXPECT_FALSE(std::ifstream(dir / "x.vcf").good());
 }
 
 std::string random_fasta(int records, uint32_t seed, bool genomic_names) {
