@@ -81,9 +81,14 @@ done
 kill -KILL -- -"$leader" 2> /dev/null || true
 wait "$leader" 2> /dev/null || true
 [[ ! -e $tmp/run2/results/scored.vcf.gz ]] || fail "the killed run already had its final file"
+done_shards=$(compgen -G "$tmp/run2/results/shards/*.vcf" | wc -l)
+((done_shards >= 1 && done_shards < 4)) || fail "the kill should fall between shards ($done_shards of 4 done)"
 for shard in "$tmp"/run2/results/shards/*.vcf; do  # whatever exists under a final name is complete
   [[ -e $shard ]] || continue
-  bcftools view -h "$shard" > /dev/null || fail "$shard is not a complete VCF"
+  i=$(basename "$shard" .vcf)
+  want=$(awk -v s="$i/4" '$1 == s { print $2 }' "$tmp/run2/results/split/plan.tsv")
+  got=$(bcftools view -H "$shard" | wc -l) || fail "$shard is not a readable VCF"
+  [[ $got == "$want" ]] || fail "$shard has $got records, its block $want: a half-written file under the final name"
 done
 # A killed snakemake leaves its lock on the folder: --unlock releases it (docs/scale-out.md, "Killed runs").
 snakemake -s "$SRC/workflow/Snakefile" --configfile "$tmp/config.yaml" -d "$tmp/run2" --unlock -q > /dev/null 2>&1
