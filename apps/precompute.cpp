@@ -9,6 +9,7 @@
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/score_table.hpp"
+#include "splicebert/shard.hpp"
 #include "splicebert/vcf_scoring.hpp"
 
 namespace splicebert::cli {
@@ -16,7 +17,7 @@ namespace {
 
 struct PrecomputeOptions {
   Precision precision = Precision::F32;
-  std::string model, fasta, annotation, format = "auto", regions, output, center = "variant";
+  std::string model, fasta, annotation, format = "auto", regions, output, center = "variant", shard;
   int64_t window = 0, max_kl_window = 50, chunk = 128, max_tokens = 16384;
   int threads = 0;
   bool quiet = false, no_masked_dp = false;
@@ -41,8 +42,10 @@ int run(const PrecomputeOptions& o) {
   const variant::TranscriptIndex transcripts(*annotation, reference, &diagnostics);
   diagnostics.summary("precompute");
   const auto regions = variant::read_precompute_regions(o.regions, reference);
+  const Shard shard = o.shard.empty() ? Shard{} : Shard::parse(o.shard);
   int64_t total = 0;
   for (const auto& region : regions) total += region.end - region.start;
+  total = shard.end(total) - shard.begin(total);
 
   variant::VcfScoringOptions scoring;
   scoring.sites.center = o.center == "exon" ? variant::Center::Exon : variant::Center::Variant;
@@ -70,7 +73,8 @@ int run(const PrecomputeOptions& o) {
   const auto stats = variant::precompute_table(
       scorer, reference, regions, o.output, header, static_cast<size_t>(o.chunk), [&](size_t positions) {
         rate.update(static_cast<int64_t>(scorer.stats().records), static_cast<int64_t>(positions));
-      });
+      },
+      shard);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Progress{o.quiet}.message("splicebert precompute: " + std::to_string(stats.positions) + " positions (" +
                             std::to_string(stats.skipped_positions) + " skipped: not A/C/G/T), " +
@@ -104,6 +108,7 @@ VerbRegistrar registrar("precompute", "score every SNV of some regions into a ta
   app.add_option("--chunk", o->chunk, "positions scored together")->capture_default_str()->check(CLI::PositiveNumber);
   add_precision_option(app, o->precision);
   add_max_tokens_option(app, o->max_tokens);
+  add_shard_option(app, o->shard);
   return [o] { return run(*o); };
 }, RunsModel::Yes);
 

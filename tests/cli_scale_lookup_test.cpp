@@ -98,6 +98,37 @@ TEST_F(ScaleLookup, TableOfOtherParametersIsRefusedWithTheDifference) {
   EXPECT_NE(no_index.err.find("no tabix index"), std::string::npos) << no_index.err;
 }
 
+TEST_F(ScaleLookup, PrecomputeShardsConcatToTheWholeTable) {
+  // 75 positions in 4 blocks (18, 19, 19, 19): the second block crosses from the first region into the second.
+  TempDir run;
+  std::string shards;
+  for (int i = 1; i <= 4; ++i) {
+    const std::string part = run / ("t" + std::to_string(i) + ".vcf.gz");
+    auto r = run_cli("precompute -q " + common_args() + " -R " + shell_quote(dir() / "regions.bed") + " --shard " +
+                     std::to_string(i) + "/4 -o " + shell_quote(part));
+    ASSERT_EQ(r.status, 0) << r.err;
+    shards += " " + shell_quote(part);
+  }
+  auto concat = run_shell("bcftools concat --no-version -O z -o " + shell_quote(run / "table.vcf.gz") + shards +
+                          " && tabix -p vcf " + shell_quote(run / "table.vcf.gz"));
+  ASSERT_EQ(concat.status, 0) << concat.err;
+  auto view = [](const std::string& path) {
+    return without_command(run_shell("bcftools view --no-version " + shell_quote(path)).out);
+  };
+  EXPECT_TRUE(view(run / "table.vcf.gz") == view(table())) << "the concatenated table differs from the whole one";
+  EXPECT_EQ(lines_of(view(table())).size(), 3u * 75u);
+  // The concatenated table serves lookups as the whole one does.
+  std::ofstream(run / "in.vcf") << vcf_header() << vcf_line("chr16", 3001, ".", genome_bases(3001), "A,C,G,T");
+  auto plain = run_cli("score-vcf -q " + common_args() + " -i " + shell_quote(run / "in.vcf") + " -o " +
+                       shell_quote(run / "plain.vcf"));
+  auto looked = run_cli("score-vcf " + common_args() + " --lookup " + shell_quote(run / "table.vcf.gz") + " -i " +
+                        shell_quote(run / "in.vcf") + " -o " + shell_quote(run / "looked.vcf"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  ASSERT_EQ(looked.status, 0) << looked.err;
+  EXPECT_NE(looked.err.find("lookup table: 1 records found, 0 computed"), std::string::npos) << looked.err;
+  EXPECT_EQ(without_command(read_text(run / "looked.vcf")), without_command(read_text(run / "plain.vcf")));
+}
+
 // Peak RSS of score-vcf on N records that plan, annotate and write but need no forward (a contig the reference
 // lacks): the reader, scorer and writer stream, so 100,000 records cost no more memory than 1,000.
 int64_t peak_rss_kb(const TempDir& run, int records) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "splicebert/genome.hpp"
+#include "splicebert/shard.hpp"
 #include "splicebert/vcf_scoring.hpp"
 
 namespace splicebert::variant {
@@ -53,10 +54,11 @@ struct PrecomputeStats {
 };
 // Scores the three SNVs of every position of `regions` with `scorer` in chunks of `chunk` positions and writes the
 // table to `output` (bgzip VCF, renamed into place when complete) and `output`.tbi. `header_lines` are extra
-// provenance lines; `progress(positions_done)` is called after each chunk.
+// provenance lines; `progress(positions_done)` is called after each chunk. `shard` (--shard I/N) keeps the I-th of N
+// contiguous blocks of the regions' positions, so that bcftools concat of the N tables is the whole table.
 PrecomputeStats precompute_table(VcfScorer& scorer, genome::Reference& reference,
                                  const std::vector<genome::Region>& regions, const std::string& output,
                                  const std::vector<std::string>& header_lines, size_t chunk,
-                                 const std::function<void(size_t)>& progress);
+                                 const std::function<void(size_t)>& progress, const Shard& shard = {});
 
 }  // namespace splicebert::variant

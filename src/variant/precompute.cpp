@@ -70,7 +70,7 @@ void append_row(const vcf::Record& record, const vcf::Annotation& a, std::string
 PrecomputeStats precompute_table(VcfScorer& scorer, genome::Reference& reference,
                                  const std::vector<genome::Region>& regions, const std::string& output,
                                  const std::vector<std::string>& header_lines, size_t chunk,
-                                 const std::function<void(size_t)>& progress) {
+                                 const std::function<void(size_t)>& progress, const Shard& shard) {
   if (!output.ends_with(".gz")) fail(output, ": a score table is a bgzip VCF: name it TABLE.vcf.gz");
   PrecomputeStats stats;
   const std::string index_path = output + ".tbi", index_temporary = output + ".tbi.partial";
@@ -95,13 +95,24 @@ PrecomputeStats precompute_table(VcfScorer& scorer, genome::Reference& reference
       records.clear();
       progress(stats.positions);
     };
+    int64_t total = 0, index = 0;  // positions of all regions; this shard's block of them
+    for (const genome::Region& region : regions) total += region.end - region.start;
+    const int64_t first = shard.begin(total), end = shard.end(total);
     std::string bases;
     for (const genome::Region& region : regions) {
+      const int64_t size = region.end - region.start;
+      if (index + size <= first || index >= end) {  // no position of this shard
+        index += size;
+        continue;
+      }
       const int contig = reference.find_contig(region.chrom);
+      const int64_t begin_at = region.start + std::max<int64_t>(first - index, 0);
+      const int64_t end_at = region.start + std::min<int64_t>(end - index, size);
+      index += size;
       bases.clear();
-      reference.append(contig, region.start, region.end, bases);
-      for (int64_t p = region.start; p < region.end; ++p) {
-        const char ref = static_cast<char>(std::toupper(static_cast<unsigned char>(bases[p - region.start])));
+      reference.append(contig, begin_at, end_at, bases);
+      for (int64_t p = begin_at; p < end_at; ++p) {
+        const char ref = static_cast<char>(std::toupper(static_cast<unsigned char>(bases[p - begin_at])));
         if (ref != 'A' && ref != 'C' && ref != 'G' && ref != 'T') {
           ++stats.skipped_positions;
           continue;
