@@ -56,6 +56,8 @@ void add_stride_option(CLI::App& app, int64_t& stride);                 // --str
 void add_feature_option(CLI::App& app, std::string& feature);           // --feature transcript|gene|exon|intron
 void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--fasta FILE (reference genome)
 void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
+// --shard I/N: the I-th of N contiguous blocks of the input records (splicebert/shard.hpp); "" = all.
+void add_shard_option(CLI::App& app, std::string& shard);
 
 // Applies -t: sets the OpenMP / BLAS thread count for the whole process (one pool).
 void apply_threads(int threads);

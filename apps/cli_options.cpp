@@ -13,6 +13,7 @@
 #include "splicebert/error.hpp"
 #include "splicebert/fasta.hpp"
 #include "splicebert/io.hpp"
+#include "splicebert/shard.hpp"
 
 namespace splicebert::cli {
 
@@ -146,6 +147,22 @@ void add_annotation_option(CLI::App& app, std::string& annotation, std::string& 
   app.add_option("--format", format, "annotation format")
       ->check(CLI::IsMember({"auto", "gtf", "gff3", "gff", "bed"}))
       ->capture_default_str();
+}
+
+void add_shard_option(CLI::App& app, std::string& shard) {
+  app.add_option("--shard", shard,
+                 "process only block I of N of the input records; the N outputs merged (bcftools concat "
+                 "--no-version, or splicebert merge) equal the unsharded output (docs/scale-out.md)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            try {
+              Shard::parse(text);
+              return std::string();
+            } catch (const Error& e) {
+              return std::string(e.what());
+            }
+          },
+          "I/N"));
 }
 
 void apply_threads(int threads) {

@@ -11,12 +11,13 @@
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/pipelines.hpp"
+#include "splicebert/shard.hpp"
 
 namespace splicebert::cli {
 namespace {
 
 struct EmbedCliOptions {
-  std::string model, input, output, layers, pool = "none";
+  std::string model, input, output, layers, pool = "none", shard;
   Precision precision = Precision::F32;
   bool attentions = false, logits = false, keep_special = false, no_t_to_u = false, quiet = false;
   bool normalize = false, no_per_nucleotide = false;
@@ -90,6 +91,14 @@ int run_embed(const EmbedCliOptions& o) {
   const auto chosen_layers = parse_layers(o.layers, model->config().num_hidden_layers);
 
   std::vector<std::pair<std::string, std::string>> inputs = collect_sequences({}, o.input);
+  if (!o.shard.empty()) {  // this shard's block of records; the others are dropped before any work
+    if (kind == OutputKind::Npy || kind == OutputKind::Safetensors)
+      fail(out_path, ": --shard writes .npz, .tsv or .jsonl (outputs that splicebert merge joins)");
+    const Shard shard = Shard::parse(o.shard);
+    const auto total = static_cast<int64_t>(inputs.size());
+    inputs.erase(inputs.begin() + shard.end(total), inputs.end());
+    inputs.erase(inputs.begin(), inputs.begin() + shard.begin(total));
+  }
   if (kind == OutputKind::Npy && inputs.size() != 1)
     fail(out_path, ": .npy holds one record, the input has ", inputs.size());
   std::vector<std::vector<int32_t>> records;
@@ -198,6 +207,7 @@ VerbRegistrar registrar("embed", "write embeddings (hidden states, pooled vector
   add_window_option(app, o->window, "nucleotides per window for long records (default: the model's maximum)");
   add_stride_option(app, o->stride);
   app.add_option("--max-tokens", o->max_tokens, "token budget per batch")->capture_default_str();
+  add_shard_option(app, o->shard);
   return [o] { return run_embed(*o); };
 }, RunsModel::Yes);
 

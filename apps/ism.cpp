@@ -11,6 +11,7 @@
 #include "splicebert/fasta.hpp"
 #include "splicebert/genome.hpp"
 #include "splicebert/io.hpp"
+#include "splicebert/shard.hpp"
 #include "splicebert/variant.hpp"
 
 namespace splicebert::cli {
@@ -18,7 +19,7 @@ namespace {
 
 struct IsmCliOptions {
   Precision precision = Precision::F32;
-  std::string model, input, fasta, output, bedgraph;
+  std::string model, input, fasta, output, bedgraph, shard;
   std::vector<std::string> regions;
   int64_t window = 0, max_tokens = 16384;
   int threads = 0;
@@ -75,8 +76,14 @@ int run(const IsmCliOptions& o) {
   options.full_vocab = o.full_vocab;
   options.window = o.window;
   options.max_tokens = o.max_tokens;
-  const std::vector<Target> targets = collect_targets(o);
+  std::vector<Target> targets = collect_targets(o);
   if (targets.empty()) fail(o.input, ": no records");
+  if (!o.shard.empty()) {  // this shard's block of records (or regions); a shard may be empty
+    const Shard shard = Shard::parse(o.shard);
+    const auto count = static_cast<int64_t>(targets.size());
+    targets.erase(targets.begin() + shard.end(count), targets.end());
+    targets.erase(targets.begin(), targets.begin() + shard.begin(count));
+  }
   int64_t total = 0;
   for (const Target& target : targets) total += static_cast<int64_t>(target.sequence.size());
 
@@ -151,6 +158,7 @@ VerbRegistrar registrar("ism", "in-silico mutagenesis: context KL of every singl
   add_max_tokens_option(app, o->max_tokens);
   app.add_option("--bedgraph", o->bedgraph, "also write the per-position maximum over the three substitutions")
       ->check(writable_output_file());
+  add_shard_option(app, o->shard);
   app.add_flag("--full-vocab", o->full_vocab, "SpliceBERT's ISM study: full softmax, clipped, KL over the vocabulary");
   app.add_option("-r,--region", o->regions, "mutate CHROM:BEG-END of the genome (-f) instead of records (repeatable)");
   return [o] { return run(*o); };

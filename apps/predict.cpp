@@ -17,6 +17,7 @@
 #include "splicebert/heads.hpp"
 #include "splicebert/task_model.hpp"
 #include "splicebert/io.hpp"
+#include "splicebert/shard.hpp"
 
 namespace splicebert::cli {
 namespace {
@@ -24,6 +25,7 @@ namespace {
 struct PredictOptions {
   std::string model, input, output, bedgraph, bed, tsv, npz;
   std::string fasta, annotation, format = "auto", feature = "transcript";  // genome mode: -f + -a
+  std::string shard;
   Precision precision = Precision::F32;
   double threshold = 0.5;
   int score_class = -1, threads = 0;  // −1: class 1 for two or more labels, else 0
@@ -122,10 +124,20 @@ int run(const PredictOptions& o) {
   for (int k = 0; k < c.head.num_labels; ++k) out.tsv << "\tscore" << k;
   out.tsv << '\n';
   RateProgress progress(o.quiet, "predict", "nt");
+  // --shard: records [first, end) of the input (genome mode: of the extracted regions, in extraction order).
+  int64_t first = 0, end = INT64_MAX, index = -1;
+  if (!o.shard.empty()) {
+    const Shard shard = Shard::parse(o.shard);
+    const int64_t total = count_fasta_records(input);
+    first = shard.begin(total);
+    end = shard.end(total);
+  }
   FastaReader reader(input);
   FastaRecord record;
   int64_t records = 0, nucleotides = 0;
   while (reader.next(record)) {
+    if (++index < first) continue;
+    if (index >= end) break;
     const auto encoded = model->tokenizer().encode(record.sequence, /*add_special=*/false);
     report_unknown_characters("predict", record.name, encoded.unknown, model->tokenizer(), o.quiet);
     progress.update(records, nucleotides);  // the records finished so far
@@ -151,7 +163,7 @@ int run(const PredictOptions& o) {
       out.tsv << '\n';
     }
   }
-  if (records == 0) fail(input, ": no sequences");
+  if (records == 0 && o.shard.empty()) fail(input, ": no sequences");  // a shard may be empty
   commit_text(token ? options.bedgraph : "", out.bedgraph.str());
   commit_text(token ? options.bed : "", out.bed.str());
   commit_text(c.head.kind == HeadKind::Sequence ? options.tsv : "", out.tsv.str());
@@ -175,6 +187,7 @@ VerbRegistrar registrar("predict",
   add_stride_option(app, o->stride);
   add_max_tokens_option(app, o->max_tokens);
   add_skip_bad_option(app, o->skip_bad);
+  add_shard_option(app, o->shard);
   app.add_option("--bedgraph", o->bedgraph, "token head: per-nucleotide scores (bedGraph)")->check(writable_output_file());
   app.add_option("--bed", o->bed, "token head: nucleotides scoring ≥ --threshold (BED6, score = 1000·score)")
       ->check(writable_output_file());

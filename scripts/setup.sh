@@ -21,6 +21,7 @@ packages=(
   subread-data  # RefSeq hg19 exons: the serve demo's annotation (scripts/prepare_demo_annotation.sh)
   python3-pytest  # server API tests (tests/server)
   chromium  # the lookup page's browser test (tests/browser)
+  snakemake  # the scatter-gather workflow and its test (workflow/, tests/workflow, docs/scale-out.md)
 )
 missing=()
 for p in "${packages[@]}"; do

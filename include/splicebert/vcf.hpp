@@ -41,6 +41,8 @@ struct AnnotatorOptions {
   std::vector<std::string> header_lines;  // extra ##key=value provenance lines
   // Region filter: records for which keep(chrom, 0-based pos) is false are neither scored nor written.
   std::function<bool(const std::string&, int64_t)> keep;
+  // --shard: only input records [first_record, end_record) (0-based, counted before the region filter) are read.
+  int64_t first_record = 0, end_record = INT64_MAX;
 };
 
 class Annotator {

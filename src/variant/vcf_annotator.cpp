@@ -126,7 +126,7 @@ const std::vector<Record>& Annotator::read(size_t count) {
   s.used = 0;
   const bool text_input = hts_get_format(s.in)->format == ::vcf;  // htslib's enumerator, not this namespace
   const bool binary_output = s.options.output_type == 'b' || s.options.output_type == 'u';
-  while (records_.size() < count) {
+  while (records_.size() < count && records_read_ < s.options.end_record) {
     if (s.used == s.slots.size()) s.slots.push_back(bcf_init());
     bcf1_t* record = s.slots[s.used];
     record->errcode = 0;
@@ -164,7 +164,8 @@ const std::vector<Record>& Annotator::read(size_t count) {
     if (record->n_allele > 0) r.ref = record->d.allele[0];
     for (int a = 1; a < record->n_allele; ++a) r.alts.emplace_back(record->d.allele[a]);
     s.last_good = r.chrom + ":" + std::to_string(r.position + 1);
-    if (s.options.keep && !s.options.keep(r.chrom, r.position)) continue;  // the slot is reused
+    if (records_read_ <= s.options.first_record) continue;  // before this shard: the slot is reused
+    if (s.options.keep && !s.options.keep(r.chrom, r.position)) continue;
     records_.push_back(std::move(r));
     ++s.used;
   }

@@ -11,7 +11,7 @@ import sys
 # Which layer owns each public header (include/splicebert/NAME.hpp). "core" is what every layer may use.
 PUBLIC_HEADER_LAYER = {
     "error": "core", "tensor": "core", "stop": "core", "precision": "core", "linear": "core",
-    "io": "io", "fasta": "io",
+    "io": "io", "fasta": "io", "shard": "io",
     "tokenizer": "tokenizer", "tokenizer_files": "tokenizer",
     "model": "model", "config": "model", "enums": "model", "heads": "model", "pipelines": "model",
     "convert": "model", "base_checkpoint": "model", "build_info": "model",
@@ -20,7 +20,7 @@ PUBLIC_HEADER_LAYER = {
     "finetune": "finetune", "task_model": "finetune",
     "heldout_mlm": "eval", "kmer_baseline": "eval", "metrics": "eval",
     "variant": "variant", "variant_sites": "variant", "variant_lookup": "variant", "vcf": "variant",
-    "pair_scoring": "variant", "splice_deltas": "variant", "vcf_scoring": "variant", "precompute": "variant",
+    "pair_scoring": "variant", "splice_deltas": "variant", "vcf_scoring": "variant", "precompute": "variant", "score_table": "variant",
     "inference_queue": "serving",
 }
 

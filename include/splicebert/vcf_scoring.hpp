@@ -1,0 +1,75 @@
+// Streaming VCF scoring (docs/variants.md, docs/scale-out.md): records go in chunk by chunk (vcf::Annotator::read),
+// each chunk's sites are planned, scored in shared batches and turned into the INFO values of vcf::Annotation. Memory
+// stays flat however long the input is. score-vcf, precompute and any other caller share this one path, so the
+// INFO/SpliceBERT text is the same everywhere.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "splicebert/variant.hpp"
+#include "splicebert/variant_sites.hpp"
+#include "splicebert/vcf.hpp"
+
+namespace splicebert::variant {
+
+class ScoreTable;  // score_table.hpp
+
+struct VcfScoringOptions {
+  SiteOptions sites;
+  ScoringOptions scoring;
+  std::string center_name = "variant";  // as given on the command line, for the header
+};
+
+// The ##SpliceBERT_window / ##SpliceBERT_scoring header lines that describe how the scores were made.
+std::vector<std::string> scoring_header_lines(const VcfScoringOptions& options);
+
+struct VcfScoringStats {
+  size_t records = 0, scored_jobs = 0;   // records seen; ALT x transcript scores computed by the model
+  ScoringStats forwards;
+  std::map<std::string, size_t> allele_outcomes;  // "scored" or the SB_REASON name -> ALT alleles
+  size_t lookup_hits = 0, lookup_misses = 0;     // records taken from / not found in a --lookup table
+};
+
+// What one ALT allele contributes to its record's INFO fields.
+struct AlleleResult {
+  Reason reason = Reason::none;
+  std::vector<std::string> entries;  // INFO/SpliceBERT entries, one per transcript, allele field included
+  double best_context_kl = NAN;      // the largest context KL over its transcripts (SB_KL)
+};
+// The INFO values of a record from its alleles' results (SB_REASON only when some ALT is unscored; SB_KL only when
+// some entry exists); a record without ALT gets UNSUPPORTED_ALLELE.
+vcf::Annotation assemble_annotation(const vcf::Record& record, const std::vector<AlleleResult>& alleles);
+// Characters with a meaning in a pipe- and comma-separated INFO value become '_'; "" becomes ".".
+std::string info_safe(std::string text);
+
+class VcfScorer {
+ public:
+  // `warn` receives one line per problem in the data (REF mismatch, unknown contig, ...): the first 20 in full, then
+  // one line saying the rest are only counted. `table` (optional) supplies the scores of plain SNV records it holds.
+  VcfScorer(Session& session, genome::Reference& reference, const TranscriptIndex& transcripts,
+            VcfScoringOptions options, std::string source_name, std::function<void(const std::string&)> warn,
+            const ScoreTable* table = nullptr);
+  // One annotation per record of `chunk`, in order.
+  std::vector<vcf::Annotation> score(const std::vector<vcf::Record>& chunk);
+  const VcfScoringStats& stats() const { return stats_; }
+  // "N records, M allele x transcript scores in S s (...); ALT alleles: scored 12 INDEL 3 ..."
+  std::string summary(double seconds) const;
+
+ private:
+  bool from_table(const vcf::Record& record, const SitePlan& plan, std::vector<AlleleResult>& alleles) const;
+  void warn_about(const vcf::Record& record, const SitePlan& plan);
+  Session& session_;
+  genome::Reference& reference_;
+  const TranscriptIndex& transcripts_;
+  VcfScoringOptions options_;
+  std::string source_;
+  std::function<void(const std::string&)> warn_;
+  const ScoreTable* table_;
+  size_t warnings_ = 0;
+  VcfScoringStats stats_;
+};
+
+}  // namespace splicebert::variant
