@@ -2,18 +2,13 @@
 // overlapping transcript, added to every input record as INFO/SpliceBERT, INFO/SB_KL and INFO/SB_REASON
 // (docs/variants.md). Records are read in chunks and scored by variant::VcfScorer; --shard and --lookup:
 // docs/scale-out.md.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <memory>
 #include <thread>
 
 #include "cli.hpp"
 #include "splicebert/enums.hpp"
 #include "splicebert/error.hpp"
-#include "splicebert/io.hpp"
-#include "splicebert/score_table.hpp"
-#include "splicebert/shard.hpp"
 #include "splicebert/vcf_scoring.hpp"
 
 namespace splicebert::cli {
@@ -37,80 +32,46 @@ char infer_output_type(const std::string& given, const std::string& path) {
 }
 
 int run(const ScoreVcfOptions& o) {
-  if (o.input == "-" && o.annotation == "-")
-    fail("-a - and -i - (the default) cannot both read standard input: give the VCF or the annotation as a file");
-  if (!o.lookup.empty() && o.annotation == "-")
-    fail("--lookup needs -a as a file: the table is matched by the annotation's SHA-256");
   apply_threads(o.threads);
-  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LoadOptions load;
   load.require_lm_head = true;
   load.precision = o.precision;
   warn_if_shipped_model("score-vcf", o.model, o.quiet);
   auto model = Model::load(o.model, load);
-  const int64_t max_nt = model->config().max_position_embeddings - 2;
-  const int64_t window = o.window > 0 ? o.window : max_nt;
-  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
-  if (window < 2 * 100 + 1) fail("--window ", window, " is shorter than the 201 nt the context KL needs");
-  Progress progress{o.quiet};
 
-  genome::Diagnostics diagnostics(false, o.quiet);
-  genome::Reference reference(o.fasta);
-  auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.format), diagnostics);
-  const variant::TranscriptIndex transcripts(*annotation, reference, &diagnostics);
-  diagnostics.summary("score-vcf");  // counted warnings about the annotation, shown with -q too
-  if (transcripts.on_unknown_contigs())  // about the data: shown with -q too
-    progress.message("splicebert score-vcf: " + std::to_string(transcripts.on_unknown_contigs()) +
-                     " transcripts are on contigs the reference lacks; ignored");
-  const variant::RegionFilter regions(o.regions, o.regions_file, reference);
-  variant::VcfScoringOptions scoring;
-  scoring.sites.center = o.center == "exon" ? variant::Center::Exon : variant::Center::Variant;
-  scoring.sites.window = window;
-  scoring.center_name = o.center;
-  scoring.scoring.max_kl_radius = o.max_kl_window;
-  scoring.scoring.max_tokens = o.max_tokens;
-  scoring.scoring.masked_delta_p = !o.no_masked_dp;  // saves one forward in three
-  std::unique_ptr<variant::ScoreTable> table;
-  if (!o.lookup.empty())
-    table = std::make_unique<variant::ScoreTable>(
-        o.lookup, variant::table_parameters(model->weights_sha256(), sha256_file_hex(o.annotation), scoring,
-                                            precision_name(o.precision)));
-
-  vcf::AnnotatorOptions io;
-  io.input = o.input;
-  io.output = o.output;
-  io.output_type = infer_output_type(o.output_type, o.output);
-  io.threads = threads;
-  if (!o.shard.empty()) {
-    const Shard shard = Shard::parse(o.shard);
-    const int64_t total = count_vcf_records(o.input);
-    io.first_record = shard.begin(total);
-    io.end_record = shard.end(total);
-  }
-  for (const auto& [key, value] : provenance(model.get()))
-    io.header_lines.push_back("##SpliceBERT_" + key + "=" + value);
-  io.header_lines.push_back("##SpliceBERT_reference=" + o.fasta);
-  io.header_lines.push_back("##SpliceBERT_annotation=" + o.annotation);
-  for (const std::string& line : variant::scoring_header_lines(scoring)) io.header_lines.push_back(line);
-  if (regions.active())
-    io.keep = [&regions](const std::string& chrom, int64_t pos) { return regions.keep(chrom, pos); };
-  vcf::Annotator annotator(io);
+  variant::VcfRunOptions run;
+  run.fasta = o.fasta;
+  run.annotation = o.annotation;
+  run.annotation_format = o.format;
+  run.io.input = o.input;
+  run.io.output = o.output;
+  run.io.output_type = infer_output_type(o.output_type, o.output);
+  run.io.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  run.regions = o.regions;
+  run.regions_file = o.regions_file;
+  run.shard = o.shard;
+  run.lookup = o.lookup;
+  run.precision = precision_name(o.precision);
+  run.scoring.sites.center = o.center == "exon" ? variant::Center::Exon : variant::Center::Variant;
+  run.scoring.sites.window = o.window;
+  run.scoring.center_name = o.center;
+  run.scoring.scoring.max_kl_radius = o.max_kl_window;
+  run.scoring.scoring.max_tokens = o.max_tokens;
+  run.scoring.scoring.masked_delta_p = !o.no_masked_dp;  // saves one forward in three
+  run.chunk = static_cast<size_t>(o.chunk);
+  run.provenance = provenance(model.get());
+  run.quiet = o.quiet;
 
   Session session(model);
-  variant::VcfScorer scorer(session, reference, transcripts, scoring, o.input == "-" ? "stdin" : o.input,
-                            [](const std::string& line) { std::cerr << "splicebert score-vcf: " << line << "\n"; },
-                            table.get());
-  const auto started = std::chrono::steady_clock::now();
   RateProgress rate(o.quiet, "score-vcf", "allele x transcript scores");
-  for (;;) {
-    const std::vector<vcf::Record>& chunk = annotator.read(static_cast<size_t>(o.chunk));
-    if (chunk.empty()) break;
-    annotator.write(scorer.score(chunk));
-    rate.update(static_cast<int64_t>(scorer.stats().records), static_cast<int64_t>(scorer.stats().scored_jobs));
-  }
-  annotator.commit();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  progress.message("splicebert score-vcf: " + scorer.summary(seconds));
+  variant::VcfRunCallbacks callbacks;
+  callbacks.message = [](const std::string& line) { std::cerr << "splicebert score-vcf: " << line << "\n"; };
+  callbacks.progress = [&rate](const variant::VcfScoringStats& stats) {
+    rate.update(static_cast<int64_t>(stats.records), static_cast<int64_t>(stats.scored_jobs));
+  };
+  std::string summary;
+  variant::score_vcf_file(session, run, callbacks, &summary);
+  Progress{o.quiet}.message("splicebert score-vcf: " + summary);
   return 0;
 }
 

@@ -72,4 +72,29 @@ class VcfScorer {
   VcfScoringStats stats_;
 };
 
+// ---- a whole run: what `score-vcf` does between parsing its options and printing its summary ----------------------
+struct VcfRunOptions {
+  std::string fasta, annotation, annotation_format = "auto";  // "-" = stdin for one of annotation / io.input
+  vcf::AnnotatorOptions io;            // input, output, output type, htslib threads
+  std::vector<std::string> regions;    // CHROM[:BEG-END], 1-based
+  std::string regions_file;            // CHROM BEG END, or .bed
+  std::string shard;                   // "I/N": a contiguous block of the input's records (docs/scale-out.md)
+  std::string lookup;                  // a precompute table to take scores from, or ""
+  std::string precision = "f32";       // recorded in, and matched against, a lookup table
+  VcfScoringOptions scoring;           // window 0 = the model's maximum
+  size_t chunk = 256;                  // records scored together
+  std::map<std::string, std::string> provenance;  // written as ##SpliceBERT_<key>=<value> (output_provenance)
+  bool quiet = false;                  // annotation diagnostics: counts only
+};
+struct VcfRunCallbacks {
+  std::function<void(const std::string&)> message;  // warnings about the data and notes (the CLI: stderr, always)
+  std::function<void(const VcfScoringStats&)> progress;                    // after every chunk
+  std::function<void(const vcf::Record&, const vcf::Annotation&)> record;  // every written record, in order
+};
+// Opens the reference, the annotation (transcripts) and the lookup table, checks the window against the model,
+// reads the input in chunks, scores them and writes the annotated VCF/BCF with the provenance and scoring header
+// lines; the output appears only when complete. Returns the run's statistics; `summary` gets the closing line.
+VcfScoringStats score_vcf_file(Session& session, VcfRunOptions options, const VcfRunCallbacks& callbacks,
+                               std::string* summary = nullptr);
+
 }  // namespace splicebert::variant

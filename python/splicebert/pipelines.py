@@ -125,6 +125,25 @@ class VariantScoringPipeline(Pipeline):
         return _core.score_pairs(self.model, list(pairs), center=center, window=window, max_kl_window=max_kl_window,
                                  masked_delta_p=masked_delta_p, max_tokens=max_tokens)
 
+    def vcf(self, path: "str | os.PathLike[str]", fasta: "str | os.PathLike[str]",
+            annotation: "str | os.PathLike[str]", output: "str | os.PathLike[str] | None" = None,
+            output_type: str = "v", annotation_format: str = "auto", center: str = "variant", window: int = 0,
+            max_kl_window: int = 50, masked_delta_p: bool = True, max_tokens: int = 16384, chunk: int = 256,
+            regions: Sequence[str] = (), lookup: "str | os.PathLike[str] | None" = None) -> List[Dict[str, Any]]:
+        """Scores the records of a VCF/BCF against a genome FASTA and an annotation, as ``splicebert score-vcf``
+        (the same library run): per record a dict ``chrom``, ``pos`` (1-based), ``ref``, ``alts``, ``SpliceBERT``
+        (the INFO entries, ``ALLELE|gene|transcript|strand|context_KL|...``), ``SB_KL`` and ``SB_REASON``. With
+        ``output`` the annotated VCF (``output_type`` v, z, b or u) is written as the CLI writes it, its provenance
+        line naming this call. Warnings about the data (REF mismatches, unknown contigs) arrive as ``UserWarning``."""
+        command = (f"python: splicebert.pipeline('variant-scoring').vcf({os.fspath(path)!r}, fasta={os.fspath(fasta)!r}, "
+                   f"annotation={os.fspath(annotation)!r})")
+        return _core.score_vcf(self.model, os.fspath(path), os.fspath(fasta), os.fspath(annotation),
+                               output=os.fspath(output) if output is not None else "", output_type=output_type,
+                               annotation_format=annotation_format, center=center, window=window,
+                               max_kl_window=max_kl_window, masked_delta_p=masked_delta_p, max_tokens=max_tokens,
+                               chunk=chunk, regions=list(regions),
+                               lookup=os.fspath(lookup) if lookup is not None else "", command=command)
+
 
 class IsmPipeline(Pipeline):
     """``ism(text_or_texts)``: in-silico mutagenesis (``splicebert ism``): per text a [L, 4] float64 array of the

@@ -74,5 +74,6 @@ void bind_tokenizer(py::module_& m);
 void bind_model(py::module_& m);
 void bind_pipelines(py::module_& m);
 void bind_training(py::module_& m);
+void bind_vcf(py::module_& m);
 
 }  // namespace splicebert::python

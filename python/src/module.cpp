@@ -62,4 +62,5 @@ PYBIND11_MODULE(_core, m) {
   bind_model(m);
   bind_pipelines(m);
   bind_training(m);
+  bind_vcf(m);
 }

@@ -1,0 +1,78 @@
+// A whole score-vcf run (vcf_scoring.hpp, score_vcf_file): everything between a front door's options and its
+// summary line, so the CLI verb and the Python package run the same steps in the same order.
+#include <chrono>
+#include <memory>
+
+#include "splicebert/error.hpp"
+#include "splicebert/genome.hpp"
+#include "splicebert/io.hpp"
+#include "splicebert/score_table.hpp"
+#include "splicebert/shard.hpp"
+#include "splicebert/vcf_scoring.hpp"
+
+namespace splicebert::variant {
+
+VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCallbacks& callbacks,
+                               std::string* summary) {
+  auto message = [&](const std::string& line) {
+    if (callbacks.message) callbacks.message(line);
+  };
+  if (o.io.input == "-" && o.annotation == "-")
+    fail("-a - and -i - (the default) cannot both read standard input: give the VCF or the annotation as a file");
+  if (!o.lookup.empty() && o.annotation == "-")
+    fail("--lookup needs -a as a file: the table is matched by the annotation's SHA-256");
+  const Model& model = session.model();
+  const int64_t max_nt = model.config().max_position_embeddings - 2;
+  int64_t& window = o.scoring.sites.window;
+  if (window <= 0) window = max_nt;
+  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
+  if (window < 2 * 100 + 1) fail("--window ", window, " is shorter than the 201 nt the context KL needs");
+
+  genome::Diagnostics diagnostics(false, o.quiet);
+  genome::Reference reference(o.fasta);
+  auto annotation = genome::open_annotation(o.annotation, genome::parse_annotation_format(o.annotation_format),
+                                            diagnostics);
+  const TranscriptIndex transcripts(*annotation, reference, &diagnostics);
+  diagnostics.summary("score-vcf");  // counted warnings about the annotation
+  if (transcripts.on_unknown_contigs())
+    message(std::to_string(transcripts.on_unknown_contigs()) +
+            " transcripts are on contigs the reference lacks; ignored");
+  const RegionFilter regions(o.regions, o.regions_file, reference);
+  std::unique_ptr<ScoreTable> table;
+  if (!o.lookup.empty())
+    table = std::make_unique<ScoreTable>(
+        o.lookup, table_parameters(model.weights_sha256(), sha256_file_hex(o.annotation), o.scoring, o.precision));
+
+  if (!o.shard.empty()) {
+    const Shard shard = Shard::parse(o.shard);
+    const int64_t total = count_vcf_records(o.io.input);
+    o.io.first_record = shard.begin(total);
+    o.io.end_record = shard.end(total);
+  }
+  for (const auto& [key, value] : o.provenance) o.io.header_lines.push_back("##SpliceBERT_" + key + "=" + value);
+  o.io.header_lines.push_back("##SpliceBERT_reference=" + o.fasta);
+  o.io.header_lines.push_back("##SpliceBERT_annotation=" + o.annotation);
+  for (const std::string& line : scoring_header_lines(o.scoring)) o.io.header_lines.push_back(line);
+  if (regions.active())
+    o.io.keep = [&regions](const std::string& chrom, int64_t pos) { return regions.keep(chrom, pos); };
+  vcf::Annotator annotator(o.io);
+
+  VcfScorer scorer(session, reference, transcripts, o.scoring, o.io.input == "-" ? "stdin" : o.io.input, message,
+                   table.get());
+  const auto started = std::chrono::steady_clock::now();
+  for (;;) {
+    const std::vector<vcf::Record>& chunk = annotator.read(o.chunk);
+    if (chunk.empty()) break;
+    const std::vector<vcf::Annotation> annotations = scorer.score(chunk);
+    annotator.write(annotations);
+    if (callbacks.record)
+      for (size_t r = 0; r < chunk.size(); ++r) callbacks.record(chunk[r], annotations[r]);
+    if (callbacks.progress) callbacks.progress(scorer.stats());
+  }
+  annotator.commit();
+  if (summary)
+    *summary = scorer.summary(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return scorer.stats();
+}
+
+}  // namespace splicebert::variant
