@@ -56,6 +56,9 @@ void add_stride_option(CLI::App& app, int64_t& stride);                 // --str
 void add_feature_option(CLI::App& app, std::string& feature);           // --feature transcript|gene|exon|intron
 void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--fasta FILE (reference genome)
 void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
+// --splice-model DIR (default: the shipped models/splice-site when present; "none" = no deltas) and --distance D:
+// SpliceAI-style deltas of score-vcf and score-pairs (docs/splice-sites.md).
+void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance);
 
 // Applies -t: sets the OpenMP / BLAS thread count for the whole process (one pool).
 void apply_threads(int threads);

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "splicebert/error.hpp"
+#include "splicebert/splice_deltas.hpp"
 #include "splicebert/variant_sites.hpp"
 #include "splicebert/vcf.hpp"
 
@@ -18,9 +19,9 @@ namespace {
 struct ScoreVcfOptions {
   Precision precision = Precision::F32;
   std::string model, fasta, annotation, format = "auto", input = "-", output = "-", output_type, center = "variant";
-  std::string regions_file;
+  std::string regions_file, splice_model;
   std::vector<std::string> regions;
-  int64_t window = 0, max_kl_window = 50, chunk = 256, max_tokens = 16384;
+  int64_t window = 0, max_kl_window = 50, chunk = 256, max_tokens = 16384, distance = 50;
   int threads = 0;
   bool quiet = false, no_masked_dp = false;
 };
@@ -134,6 +135,18 @@ int run(const ScoreVcfOptions& o) {
                             "P_ref); context_KL = sum over d 1..100 of ln(max(k_d 1e-6)) with k_d the mean of KL(p-d) "
                             "and KL(p+d); max_KL over offsets 1.." + std::to_string(o.max_kl_window) +
                             "; masked_dP = P(alt) - P(ref) at <mask> over the whole vocabulary");
+  // SpliceAI-style deltas from the splice-site model (INFO/SpliceBERT_DS), when one is given or shipped.
+  std::unique_ptr<Session> splice_session;
+  if (o.splice_model != "none") {
+    LoadOptions splice_load;
+    splice_load.precision = o.precision;
+    auto splice = Model::load(o.splice_model, splice_load);
+    variant::require_splice_site_model(*splice);
+    splice_session = std::make_unique<Session>(splice);
+    io.header_lines.push_back(variant::spliceai_info_header(o.distance));
+    io.header_lines.push_back("##SpliceBERT_splice_model_sha256=" + splice->weights_sha256());
+  }
+  const variant::SpliceDeltaOptions delta_options{.distance = o.distance, .max_tokens = o.max_tokens};
   if (regions.active())
     io.keep = [&regions](const std::string& chrom, int64_t pos) { return regions.keep(chrom, pos); };
   vcf::Annotator annotator(io);
@@ -158,6 +171,13 @@ int run(const ScoreVcfOptions& o) {
     const auto scores = variant::score_substitutions(session, jobs, scoring, &stats);
     std::vector<vcf::Annotation> annotations;
     for (size_t r = 0; r < chunk.size(); ++r) annotations.push_back(annotate(chunk[r], plans[r], scores));
+    if (splice_session) {
+      std::vector<variant::Site> sites;
+      for (const vcf::Record& record : chunk) sites.push_back({record.chrom, record.position, record.ref, record.alts});
+      const auto deltas = variant::score_site_deltas(*splice_session, sites, reference, transcripts, delta_options);
+      for (size_t r = 0; r < chunk.size(); ++r)
+        annotations[r].splice_deltas = variant::spliceai_entries(chunk[r].alts, deltas[r]);
+    }
     annotator.write(annotations);
     records += chunk.size();
     scored_jobs += jobs.size();
@@ -199,6 +219,7 @@ VerbRegistrar registrar("score-vcf", "zero-shot splicing scores of VCF variants 
   app.add_option("--chunk", o->chunk, "records scored together")->capture_default_str()->check(CLI::PositiveNumber);
   add_precision_option(app, o->precision);
   add_max_tokens_option(app, o->max_tokens);
+  add_splice_delta_options(app, o->splice_model, o->distance);
   return [o] { return run(*o); };
 }, RunsModel::Yes);
 
