@@ -213,6 +213,30 @@ TEST(SpliceDeltasModel, GenomeModeMatchesTheHandComputedDeltasOnBothStrands) {
   }
 }
 
+TEST(SpliceDeltasModel, GenesAreNamedByTheirSymbolWhereTheAnnotationHasOne) {
+  auto model = test::splice_test_model();
+  Session session(model);
+  test::TempDir dir;
+  const std::string genome = test::random_dna(600, 6);
+  {
+    std::ofstream(dir / "genome.fa") << ">chr1\n" << genome << "\n";
+    std::ofstream(dir / "genes.gtf")
+        << "chr1\tt\texon\t101\t200\t.\t+\t.\tgene_id \"ENSG1\"; transcript_id \"T1\"; gene_name \"SYMB\";\n"
+           "chr1\tt\texon\t301\t400\t.\t+\t.\tgene_id \"ENSG1\"; transcript_id \"T1\"; gene_name \"SYMB\";\n"
+           "chr1\tt\texon\t151\t450\t.\t-\t.\tgene_id \"ENSG2\"; transcript_id \"T2\";\n";
+  }
+  genome::Reference reference(dir / "genome.fa");
+  genome::Diagnostics diagnostics(false, true);
+  auto annotation = genome::open_annotation(dir / "genes.gtf", genome::AnnotationFormat::gtf, diagnostics);
+  const variant::TranscriptIndex transcripts(*annotation, reference);
+  const std::string alt(1, genome[250] == 'A' ? 'G' : 'A');
+  const auto results = variant::score_site_deltas(session, {{"chr1", 250, genome.substr(250, 1), {alt}}}, reference,
+                                                  transcripts, {});
+  ASSERT_EQ(results[0].size(), 2u);
+  EXPECT_EQ(results[0][0].symbol, "SYMB");   // gene_name
+  EXPECT_EQ(results[0][1].symbol, "ENSG2");  // no gene_name: the gene id
+}
+
 TEST(SpliceDeltasModel, SequencePairsMatchTheHandComputedDeltas) {
   auto model = test::splice_test_model();
   Session session(model);

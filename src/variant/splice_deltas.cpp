@@ -270,7 +270,7 @@ std::vector<std::vector<GeneDeltas>> score_site_deltas(Session& session, const s
     // Genes overlapping the variant, in the order of their first transcript, with the strands they are on.
     std::vector<std::pair<std::string, std::vector<bool>>> genes;  // symbol -> {plus seen, minus seen}
     for (const genome::TranscriptModel* t : transcripts.overlapping(contig, p)) {
-      const std::string& symbol = t->gene.empty() ? t->name : t->gene;
+      const std::string& symbol = !t->gene_name.empty() ? t->gene_name : t->gene.empty() ? t->name : t->gene;
       auto it = std::find_if(genes.begin(), genes.end(), [&](const auto& g) { return g.first == symbol; });
       if (it == genes.end()) it = genes.insert(genes.end(), {symbol, {false, false}});
       it->second[t->strand == '-' ? 1 : 0] = true;
