@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
@@ -15,7 +17,7 @@ namespace {
 
 struct ScorePairsOptions {
   Precision precision = Precision::F32;
-  std::string model, input, output = "-", center = "variant", splice_model;
+  std::string model, input, output = "-", center = "variant", splice_model, deltas_json;
   int64_t window = 0, max_kl_window = 50, chunk = 1024, max_tokens = 16384, distance = 50;
   int threads = 0;
   bool quiet = false, no_masked_dp = false;
@@ -48,6 +50,14 @@ int run(const ScorePairsOptions& o) {
     Session splice_session(splice);
     deltas = variant::score_pair_deltas(splice_session, pairs, {.distance = o.distance, .max_tokens = o.max_tokens});
     delta_columns = "\tdelta_status\tDS_AG\tDS_AL\tDS_DG\tDS_DL\tDP_AG\tDP_AL\tDP_DG\tDP_DL";
+  }
+  if (!o.deltas_json.empty()) {
+    if (deltas.empty()) fail("--deltas-json needs a splice-site model (--splice-model DIR)");
+    AtomicOutput json(o.deltas_json, false);
+    const nlohmann::json document = {{"provenance", provenance(model.get())},
+                                      {"pairs", variant::pair_deltas_json(pairs, deltas)}};
+    json.stream() << document.dump(1) << '\n';
+    json.commit();
   }
   AtomicOutput output(o.output, false);
   std::ostream& out = output.stream();
@@ -111,6 +121,9 @@ VerbRegistrar registrar("score-pairs", "zero-shot splicing scores of REF/ALT seq
   app.add_flag("--no-masked-dp", o->no_masked_dp, "skip masked_dP (.), saving one forward pass in three");
   app.add_option("--chunk", o->chunk, "pairs scored together")->capture_default_str()->check(CLI::PositiveNumber);
   add_splice_delta_options(app, o->splice_model, o->distance);
+  app.add_option("--deltas-json", o->deltas_json,
+                 "the deltas as MultiMolecule splice-variant-effect records per pair (JSON)")
+      ->check(writable_output_file());
   return [o] { return run(*o); };
 }, RunsModel::Yes);
 

@@ -282,7 +282,7 @@ TEST_F(SpliceCli, ScorePairsAddsDeltaColumns) {
                                      << "del\t" << ref << "\t" << del << "\t200\n"
                                      << "same\t" << ref << "\t" << ref << "\t200\n";
   const auto run = run_cli("score-pairs -q -m " + path("mlm") + " --splice-model " + path("splice") + " -i " +
-                           path("pairs.tsv") + " -o " + path("pairs.out"));
+                           path("pairs.tsv") + " -o " + path("pairs.out") + " --deltas-json " + path("effects.json"));
   ASSERT_EQ(run.status, 0) << run.err;
   std::istringstream in(read_text(*dir_ / "pairs.out"));
   std::string line;
@@ -299,6 +299,29 @@ TEST_F(SpliceCli, ScorePairsAddsDeltaColumns) {
   EXPECT_EQ(rows[3][8], "NO_CHANGE");
   EXPECT_EQ(rows[3][9], ".");
   for (int k = 13; k < 17; ++k) EXPECT_LE(std::abs(std::stoi(rows[1][k])), 50);
+  // The same deltas as splice-variant-effect records: four per scored pair, each delta_score = alt − ref score, and
+  // the DS column of each (gain: delta, loss: −delta) equal to it at the table's precision.
+  const auto json = nlohmann::json::parse(read_text(*dir_ / "effects.json"));
+  ASSERT_EQ(json["pairs"].size(), 3u);
+  EXPECT_TRUE(json["pairs"][2]["effects"].empty());
+  const auto& effects = json["pairs"][0]["effects"];
+  ASSERT_EQ(effects.size(), 4u);
+  for (size_t k = 0; k < 4; ++k) {
+    const auto& e = effects[k];
+    for (const char* key : {"position", "reference_nucleotide", "alternative_nucleotide", "channel", "delta_score",
+                            "direction", "reference_score", "alternative_score"})
+      EXPECT_TRUE(e.contains(key)) << key;
+    EXPECT_EQ(e["channel"], k < 2 ? "acceptor" : "donor");
+    EXPECT_EQ(e["direction"], k % 2 == 0 ? "gain" : "loss");
+    EXPECT_NEAR(e["delta_score"].get<double>(),
+                e["alternative_score"].get<double>() - e["reference_score"].get<double>(), 1e-6);
+    const double ds = std::stod(rows[1][9 + k]);
+    const double signed_delta = k % 2 == 0 ? e["delta_score"].get<double>() : -e["delta_score"].get<double>();
+    EXPECT_NEAR(signed_delta, ds, 1e-5 * (1 + std::abs(ds)));
+    EXPECT_EQ(e["position"].get<int64_t>(), 200 + std::stoi(rows[1][13 + k]));
+  }
+  EXPECT_EQ(effects[0]["reference_nucleotide"], std::string(1, ref[200]));
+  EXPECT_EQ(effects[0]["alternative_nucleotide"], std::string(1, snv[200]));
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ std::vector<float> splice_probabilities_from_logits(const Tensor& logits);
 // The four scores in SpliceAI's order: acceptor gain, acceptor loss, donor gain, donor loss.
 enum DeltaKind : int { kAcceptorGain = 0, kAcceptorLoss = 1, kDonorGain = 2, kDonorLoss = 3 };
 struct SpliceDeltas {
-  std::array<double, 4> score{};           // DS_*: max over positions of (alt − ref) for a gain, (ref − alt) for a loss
+  std::array<double, 4> score{};    // DS_*: max over positions of (alt − ref) for a gain, (ref − alt) for a loss
   std::array<int64_t, 4> offset{};         // DP_*: position of that max − the variant's anchor, in the arrays' order
   std::array<double, 4> ref_probability{}, alt_probability{};  // the channel's REF and aligned ALT value there
 };
@@ -115,6 +115,9 @@ struct PairDeltas {
 };
 // score-pairs' columns for one pair: status, DS_AG … DS_DL ("%.6g"), DP_AG … DP_DL, tab-separated ("." unscored).
 std::string pair_delta_columns(const PairDeltas& pair);
+// The pairs' deltas as JSON: [{"id", "status", "effects": splice_variant_effects (positions = indices in REF,
+// nucleotides = the alleles found)}], effects [] when not scored.
+nlohmann::json pair_deltas_json(const std::vector<SequencePair>& pairs, const std::vector<PairDeltas>& deltas);
 std::vector<PairDeltas> score_pair_deltas(Session& session, const std::vector<SequencePair>& pairs,
                                           const SpliceDeltaOptions& options);
 

@@ -182,7 +182,8 @@ std::string spliceai_entry(const std::string& allele, const std::string& symbol,
 
 std::string spliceai_info_header(int64_t distance) {
   return "##INFO=<ID=SpliceBERT_DS,Number=.,Type=String,Description=\"SpliceBERT splice-site model variant deltas "
-         "in SpliceAI's layout (docs/splice-sites.md): per ALT allele and gene, the largest increase (gain) or decrease "
+         "in SpliceAI's layout (docs/splice-sites.md): per ALT allele and gene, the largest increase (gain) or "
+         "decrease "
          "(loss) of the acceptor (AG, AL) and donor (DG, DL) probability within " +
          std::to_string(distance) +
          " nt of the variant (DS, two decimals; the max over the gene's transcripts) and the offset of that position "
@@ -324,7 +325,8 @@ std::vector<std::vector<GeneDeltas>> score_site_deltas(Session& session, const s
 
 std::vector<std::string> spliceai_entries(const std::vector<std::string>& alts, const std::vector<GeneDeltas>& genes) {
   std::vector<std::string> entries;
-  for (const GeneDeltas& g : genes) entries.push_back(spliceai_entry(info_safe(alts.at(g.alt)), info_safe(g.symbol), g.deltas));
+  for (const GeneDeltas& g : genes)
+    entries.push_back(spliceai_entry(info_safe(alts.at(g.alt)), info_safe(g.symbol), g.deltas));
   return entries;
 }
 
@@ -360,6 +362,22 @@ std::string pair_delta_columns(const PairDeltas& pair) {
   for (int k = 0; k < 4; ++k) text += "\t" + (pair.deltas ? format_score(pair.deltas->score[k]) : std::string("."));
   for (int k = 0; k < 4; ++k) text += "\t" + (pair.deltas ? std::to_string(pair.deltas->offset[k]) : std::string("."));
   return text;
+}
+
+nlohmann::json pair_deltas_json(const std::vector<SequencePair>& pairs, const std::vector<PairDeltas>& deltas) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < pairs.size() && i < deltas.size(); ++i) {
+    const AlleleChange& c = deltas[i].change;
+    nlohmann::json effects = nlohmann::json::array();
+    auto allele = [&](const std::string& sequence, int64_t length) {
+      return upper(sequence.substr(static_cast<size_t>(c.anchor), static_cast<size_t>(length)));
+    };
+    if (deltas[i].deltas)
+      effects = splice_variant_effects(*deltas[i].deltas, c.anchor, allele(pairs[i].ref, c.ref_length),
+                                       allele(pairs[i].alt, c.alt_length));
+    out.push_back({{"id", pairs[i].id}, {"status", deltas[i].status}, {"effects", effects}});
+  }
+  return out;
 }
 
 std::vector<PairDeltas> score_pair_deltas(Session& session, const std::vector<SequencePair>& pairs,
