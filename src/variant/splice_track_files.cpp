@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 
 #include <htslib/bgzf.h>
@@ -37,37 +38,45 @@ std::string format_value(float value) {
   return buffer;
 }
 
-// The text of one bedGraph track; `header_lines` counts the lines before the first data line (tabix skips them).
-std::string bedgraph_text(const SpliceSiteTracks& tracks, int channel, char strand, const TrackOptions& options,
-                          const std::string& name, int* header_lines) {
-  std::string text;
-  *header_lines = 0;
+// One bedGraph track streamed to `emit` (whole chromosomes of one value per position do not fit in memory as
+// text); returns the number of lines before the first data line (tabix skips them).
+int write_bedgraph(const SpliceSiteTracks& tracks, int channel, char strand, const TrackOptions& options,
+                   const std::string& name, const std::function<void(const std::string&)>& emit) {
+  int header_lines = 0;
   for (const std::string& comment : options.comments) {
-    text += "# " + comment + "\n";
-    ++*header_lines;
+    emit("# " + comment + "\n");
+    ++header_lines;
   }
   if (options.track_line) {
-    text += "track type=bedGraph name=\"" + name + "\" description=\"" + name + " probability\"\n";
-    ++*header_lines;
+    emit("track type=bedGraph name=\"" + name + "\" description=\"" + name + " probability\"\n");
+    ++header_lines;
   }
+  std::string line;
   tracks.for_each_position(channel, strand, [&](const std::string& chrom, int64_t position, float value) {
-    text += chrom + '\t' + std::to_string(position) + '\t' + std::to_string(position + 1) + '\t' + format_value(value) +
-            '\n';
+    line = chrom + '\t' + std::to_string(position) + '\t' + std::to_string(position + 1) + '\t' + format_value(value) +
+           '\n';
+    emit(line);
   });
-  return text;
+  return header_lines;
 }
 
-void write_text(const std::string& path, const std::string& text) {
+void write_plain(const std::string& path, const SpliceSiteTracks& tracks, int channel, char strand,
+                 const TrackOptions& options, const std::string& name) {
   std::ofstream out(path, std::ios::binary);
-  out << text;
+  if (!out) fail(path, ": cannot open for writing");
+  write_bedgraph(tracks, channel, strand, options, name, [&](const std::string& text) { out << text; });
   out.close();
   if (!out) fail(path, ": cannot write");
 }
 
-void write_bgzip_indexed(const std::string& path, const std::string& text, int header_lines) {
+void write_bgzip_indexed(const std::string& path, const SpliceSiteTracks& tracks, int channel, char strand,
+                         const TrackOptions& options, const std::string& name) {
   BGZF* out = bgzf_open(path.c_str(), "w");
   if (!out) fail(path, ": cannot open for writing");
-  const bool written = bgzf_write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool written = true;
+  const int header_lines = write_bedgraph(tracks, channel, strand, options, name, [&](const std::string& text) {
+    written = written && bgzf_write(out, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  });
   if (bgzf_close(out) != 0 || !written) fail(path, ": cannot write");
   tbx_conf_t conf = tbx_conf_bed;
   conf.line_skip = header_lines;  // the track line is not '#'-prefixed
@@ -150,15 +159,13 @@ std::vector<std::string> write_splice_tracks(const SpliceSiteTracks& tracks, con
 #endif
         continue;
       }
-      int header_lines = 0;
-      const std::string text = bedgraph_text(tracks, channel, strand, options, name, &header_lines);
       if (options.format == TrackFormat::bedgraph) {
-        write_text(temporary, text);
+        write_plain(temporary, tracks, channel, strand, options, name);
         continue;
       }
       partial.paths.push_back(temporary + ".tbi");
       renames.push_back({temporary + ".tbi", path + ".tbi"});
-      write_bgzip_indexed(temporary, text, header_lines);
+      write_bgzip_indexed(temporary, tracks, channel, strand, options, name);
     }
   std::vector<std::string> written;
   for (const auto& [from, to] : renames) {
