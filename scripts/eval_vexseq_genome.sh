@@ -103,6 +103,22 @@ def auprc(values, labels):
         i = j + 1
     return ap
 
+def ranks(values):  # average ranks, ties counted half
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out, i = [0.0] * len(values), 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
+        for k in range(i, j + 1): out[order[k]] = (i + j) / 2
+        i = j + 1
+    return out
+
+def spearman(a, b):
+    ra, rb = ranks(a), ranks(b)
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    return cov / (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+
 def distance(p, s, e):  # nt to the nearest exon end (1-based exon start..end), counting the variant's own base
     return s - p if p < s else p - e if p > e else min(p - s + 1, e - p + 1)
 
@@ -110,6 +126,11 @@ for subset, keep in (("SNVs", lambda r: r["snv"] == "1"), ("SNVs and indels", la
     ids = [i for i, r in labels.items() if keep(r) and scores.get(i) is not None]
     y = [1 if float(labels[i]["delta_psi"]) < -24 else 0 for i in ids]
     print(f"\nVexSeq on chr20 + chrX 1-70 Mb, genome mode, {subset}: {len(ids)} scored, {sum(y)} SDV")
+    magnitude = [abs(float(labels[i]["delta_psi"])) for i in ids]
+    for name, values in (("splice model: max delta (DS)", [scores[i] for i in ids]),
+                         ("baseline: -distance", [-distance(int(labels[i]["pos"]), int(labels[i]["start"]),
+                                                            int(labels[i]["end"])) for i in ids])):
+        print(f"  Spearman of {name} with |delta PSI|: {spearman(values, magnitude):.4f}")
     if not ids or sum(y) in (0, len(y)):
         print("  (no SDV or no non-SDV among them: no AUROC)")
         continue
