@@ -172,6 +172,16 @@ TEST_F(SpliceCli, PredictSpliceOptionsNeedASpliceSiteModel) {
   const auto r = run_cli("predict -q -m " + path("two_labels") + " -i " + path("genome.fa") + " --tracks " + path("x"));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("need a splice-site model"), std::string::npos) << r.err;
+  const auto no_prefix = run_cli("predict -q -m " + path("splice") + " -i " + path("genome.fa") + " --bgzip");
+  EXPECT_EQ(no_prefix.status, 1);
+  EXPECT_NE(no_prefix.err.find("--tracks PREFIX"), std::string::npos) << no_prefix.err;
+  // For bedGraphToBigWig: no track line, only '#' comments before the data.
+  const auto plain = run_cli("predict -q -m " + path("splice") + " -i " + path("genome.fa") + " --tracks " +
+                             path("plain") + " --no-track-line -o " + path("plain.bed"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  const std::string text = read_text(*dir_ / "plain.donor.plus.bedGraph");
+  EXPECT_EQ(text.find("\ntrack "), std::string::npos);
+  EXPECT_NE(text.find("\nchr1\t0\t1\t"), std::string::npos);  // records without coordinates: chrom = name
 }
 
 // SpliceAI's documented INFO layout, parsed as a downstream tool would: entries split on ',', fields on '|', ten
