@@ -117,7 +117,8 @@ def spearman(a, b):
     ra, rb = ranks(a), ranks(b)
     ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
     cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
-    return cov / (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+    scale = (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+    return cov / scale if scale > 0 else float("nan")  # constant scores (e.g. all 0.00): undefined
 
 def distance(p, s, e):  # nt to the nearest exon end (1-based exon start..end), counting the variant's own base
     return s - p if p < s else p - e if p > e else min(p - s + 1, e - p + 1)
