@@ -36,6 +36,19 @@ std::string shipped_model_dir() {
   return "models/default";
 }
 
+void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance) {
+  // The splice-site model ships beside models/default; without it the deltas are off unless a folder is given.
+  std::error_code ec;
+  const auto shipped = std::filesystem::path(shipped_model_dir()).parent_path() / "splice-site";
+  splice_model = std::filesystem::exists(shipped / "config.json", ec) ? shipped.string() : "none";
+  app.add_option("--splice-model", splice_model,
+                 "splice-site model (3-channel token head) for SpliceAI-style deltas; 'none' = off")
+      ->capture_default_str();
+  app.add_option("--distance", distance, "deltas look this many nt either side of the variant")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{5000}));
+}
+
 void add_model_option(CLI::App& app, std::string& model_dir) {
   model_dir = default_model_dir();
   app.add_option("-m,--model", model_dir, "model folder (MultiMolecule or original layout)")

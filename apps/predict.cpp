@@ -3,7 +3,9 @@
 // (score ≥ --threshold) as BED6, on genome coordinates when names are bedtools-style NAME::CHROM:START-END(STRAND)
 // (minus strand: nucleotide i sits at END − 1 − i), else on the record (chrom = name, 0-based offsets); records
 // longer than the model are windowed and stitched. Sequence heads: scores as TSV. Contact heads: logits [L, L, n]
-// per record in an npz.
+// per record in an npz. A splice-site model (3-channel token head: no_splice, acceptor, donor) is a site caller
+// (docs/splice-sites.md): -o is the BED6 of called sites (both channels, merged over overlapping records) or, with
+// --json, the sites per record; --tracks PREFIX writes one track per channel and strand (bedGraph, --bgzip, --bigwig).
 #include <cmath>
 #include <sstream>
 #include <tuple>
@@ -18,6 +20,8 @@
 #include "splicebert/task_model.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/shard.hpp"
+#include "splicebert/splice_deltas.hpp"
+#include "splicebert/splice_sites.hpp"
 
 namespace splicebert::cli {
 namespace {
@@ -26,6 +30,8 @@ struct PredictOptions {
   std::string model, input, output, bedgraph, bed, tsv, npz;
   std::string fasta, annotation, format = "auto", feature = "transcript";  // genome mode: -f + -a
   std::string shard;
+  std::string tracks;                       // splice-site model: track files PREFIX.<channel>.<strand>.*
+  bool json = false, bgzip = false, bigwig = false, no_track_line = false;
   Precision precision = Precision::F32;
   double threshold = 0.5;
   int score_class = -1, threads = 0;  // −1: class 1 for two or more labels, else 0
@@ -53,6 +59,48 @@ struct ExtractedRegions {
 struct Outputs {
   std::ostringstream bedgraph, bed, tsv;
   NpzWriter npz;
+};
+
+// A splice-site model's outputs, gathered over all records and written at the end.
+struct SpliceOutputs {
+  variant::SpliceSiteTracks tracks;
+  nlohmann::json records = nlohmann::json::array();
+  void add(const FastaRecord& record, const Tensor& logits, const PredictOptions& o) {
+    const std::vector<float> p = variant::splice_probabilities_from_logits(logits);
+    const auto origin = genome::parse_sequence_origin(record.name, static_cast<int64_t>(record.sequence.size()));
+    const char strand = origin.from_header && origin.strand == '-' ? '-' : '+';
+    const int64_t start = origin.from_header ? origin.start : 0;
+    tracks.add(origin.from_header ? origin.chrom : record.name, start, strand, p);
+    if (o.json)
+      records.push_back(variant::splice_site_record_json(record.name, record.sequence, p, o.threshold,
+                                                         origin.from_header, start, strand));
+  }
+  void write(const PredictOptions& o, const std::map<std::string, std::string>& meta, const std::string& main) {
+    std::vector<std::string> comments;
+    for (const auto& [key, value] : meta) comments.push_back(key + ": " + value);
+    AtomicOutput sites(main.empty() ? "-" : main, false);
+    if (o.json) sites.stream() << nlohmann::json{{"provenance", meta}, {"records", records}}.dump(1) << '\n';
+    else {
+      for (const std::string& comment : comments) sites.stream() << "# " << comment << '\n';
+      sites.stream() << variant::called_sites_bed(tracks.calls(o.threshold));
+    }
+    if (!o.tracks.empty()) {
+      variant::TrackOptions options;
+      options.format = o.bigwig ? variant::TrackFormat::bigwig : o.bgzip ? variant::TrackFormat::bgzip
+                                                                         : variant::TrackFormat::bedgraph;
+      options.comments = comments;
+      options.track_line = !o.no_track_line;
+      if (!o.fasta.empty()) {  // bigWig chromosome sizes from the genome, else from what was scored
+        genome::Reference reference(o.fasta);
+        for (const auto& [chrom, extent] : tracks.extents()) {
+          const int contig = reference.find_contig(chrom);
+          options.chrom_sizes[chrom] = contig >= 0 ? reference.contig_length(contig) : extent;
+        }
+      }
+      variant::write_splice_tracks(tracks, o.tracks, options);
+    }
+    sites.commit();
+  }
 };
 
 void write_token_scores(const FastaRecord& record, const Tensor& logits, const ModelConfig& c,
@@ -90,6 +138,13 @@ int run(const PredictOptions& o) {
   PredictOptions options = o;
   options.score_class = resolve_score_class(c.head, options.score_class);
   const bool token = c.head.kind == HeadKind::Token, contact = c.head.kind == HeadKind::Contact;
+  const bool splice = variant::is_splice_site_model(c);
+  if (!splice && (!o.tracks.empty() || o.json || o.bgzip || o.bigwig))
+    fail("--tracks, --json, --bgzip and --bigwig need a splice-site model (a token head of 3 labels); ", o.model,
+         " is not one");
+  if ((o.bgzip || o.bigwig) && o.tracks.empty()) fail("--bgzip and --bigwig apply to --tracks PREFIX: give it");
+  if (o.bgzip && o.bigwig) fail("--bgzip and --bigwig: choose one track format");
+  if (o.bigwig && !variant::bigwig_supported()) fail("--bigwig: this build has no libBigWig (libbigwig-dev)");
   // An output the head does not produce is a mistake in the command, not something to skip silently.
   const char* kind = token ? "token" : contact ? "contact" : "sequence";
   for (const auto& [option, given, applies] :
@@ -101,7 +156,7 @@ int run(const PredictOptions& o) {
   // -o (default stdout) is the main output: the bedGraph of a token head, the TSV of a sequence head, the npz of a
   // contact head; the specific options name it explicitly.
   const std::string main_output = o.output.empty() ? "-" : o.output;
-  if (token && options.bedgraph.empty()) options.bedgraph = main_output;
+  if (token && !splice && options.bedgraph.empty()) options.bedgraph = main_output;
   if (c.head.kind == HeadKind::Sequence && options.tsv.empty()) options.tsv = main_output;
   if (contact && options.npz.empty()) options.npz = o.output;
   if (contact && options.npz.empty()) fail("a contact head writes an npz: give -o FILE.npz or --npz FILE");
@@ -114,6 +169,7 @@ int run(const PredictOptions& o) {
 
   Session session(model);
   Outputs out;
+  SpliceOutputs splice_out;
   // Provenance first in every output: '#' lines in the text files, an __provenance__ entry in the npz.
   const auto meta = provenance(model.get());
   for (const auto& [key, value] : meta)
@@ -144,8 +200,9 @@ int run(const PredictOptions& o) {
     ++records;
     nucleotides += static_cast<int64_t>(encoded.ids.size());
     if (token) {  // any length: windows stitched back
-      write_token_scores(record, windowed_token_logits(session, encoded.ids, o.window, o.stride, o.max_tokens), c,
-                         options, out);
+      const Tensor logits = windowed_token_logits(session, encoded.ids, o.window, o.stride, o.max_tokens);
+      if (splice) splice_out.add(record, logits, o);
+      if (!splice || !options.bedgraph.empty()) write_token_scores(record, logits, c, options, out);
       continue;
     }
     if (static_cast<int64_t>(encoded.ids.size()) + 2 > c.max_position_embeddings)
@@ -165,7 +222,8 @@ int run(const PredictOptions& o) {
   }
   if (records == 0 && o.shard.empty()) fail(input, ": no sequences");  // a shard may be empty
   commit_text(token ? options.bedgraph : "", out.bedgraph.str());
-  commit_text(token ? options.bed : "", out.bed.str());
+  if (splice) splice_out.write(o, meta, !o.bed.empty() ? o.bed : main_output);
+  else commit_text(token ? options.bed : "", out.bed.str());
   commit_text(c.head.kind == HeadKind::Sequence ? options.tsv : "", out.tsv.str());
   if (contact) out.npz.write(options.npz);
   progress.update(records, nucleotides, /*final=*/true);
@@ -196,6 +254,13 @@ VerbRegistrar registrar("predict",
   app.add_option("--npz", o->npz, "contact head: logits [L, L, n] per record name")->check(writable_output_file());
   add_precision_option(app, o->precision);
   app.add_option("--threshold", o->threshold, "score for a called site")->capture_default_str();
+  app.add_option("--tracks", o->tracks,
+                 "splice-site model: PREFIX.{acceptor,donor}.{plus,minus}.bedGraph, one value per genome position");
+  app.add_flag("--bgzip", o->bgzip, "splice-site model: tracks as bgzip with a tabix index (.bedGraph.gz, .tbi)");
+  app.add_flag("--bigwig", o->bigwig, "splice-site model: tracks as bigWig (.bw)");
+  app.add_flag("--no-track-line", o->no_track_line,
+               "splice-site model: bedGraph tracks without the 'track' line (for bedGraphToBigWig)");
+  app.add_flag("--json", o->json, "splice-site model: sites per record as JSON (MultiMolecule splice-site) on -o");
   app.add_option("--class", o->score_class, "class whose score a token head reports (default 1, or 0 for one label)");
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);

@@ -4,18 +4,21 @@
 #include <cstdio>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.hpp"
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/pair_scoring.hpp"
+#include "splicebert/splice_deltas.hpp"
 
 namespace splicebert::cli {
 namespace {
 
 struct ScorePairsOptions {
   Precision precision = Precision::F32;
-  std::string model, input, output = "-", center = "variant";
-  int64_t window = 0, max_kl_window = 50, chunk = 1024, max_tokens = 16384;
+  std::string model, input, output = "-", center = "variant", splice_model, deltas_json;
+  int64_t window = 0, max_kl_window = 50, chunk = 1024, max_tokens = 16384, distance = 50;
   int threads = 0;
   bool quiet = false, no_masked_dp = false;
 };
@@ -36,13 +39,35 @@ int run(const ScorePairsOptions& o) {
   scoring.masked_delta_p = !o.no_masked_dp;
 
   const std::vector<variant::SequencePair> pairs = variant::read_sequence_pairs(o.input);
+  // SpliceAI-style deltas from the splice-site model: extra columns (offsets in the sequence's orientation).
+  std::vector<variant::PairDeltas> deltas;
+  std::string delta_columns;
+  if (o.splice_model != "none") {
+    LoadOptions splice_load;
+    splice_load.precision = o.precision;
+    auto splice = Model::load(o.splice_model, splice_load);
+    variant::require_splice_site_model(*splice);
+    Session splice_session(splice);
+    deltas = variant::score_pair_deltas(splice_session, pairs, {.distance = o.distance, .max_tokens = o.max_tokens});
+    delta_columns = "\tdelta_status\tDS_AG\tDS_AL\tDS_DG\tDS_DL\tDP_AG\tDP_AL\tDP_DG\tDP_DL";
+  }
+  if (!o.deltas_json.empty()) {
+    if (deltas.empty()) fail("--deltas-json needs a splice-site model (--splice-model DIR)");
+    AtomicOutput json(o.deltas_json, false);
+    const nlohmann::json document = {{"provenance", provenance(model.get())},
+                                      {"pairs", variant::pair_deltas_json(pairs, deltas)}};
+    json.stream() << document.dump(1) << '\n';
+    json.commit();
+  }
   AtomicOutput output(o.output, false);
   std::ostream& out = output.stream();
   for (const auto& [key, value] : provenance(model.get())) out << "# " << key << ": " << value << "\n";
   out << "# window: " << window << " nt, centred on the " << o.center << " when the sequence is longer\n"
       << "# scores: docs/variants.md (context_KL = sum over d 1..100 of ln(max(k_d, 1e-6)); max_KL_offset in the "
          "sequence's orientation)\n"
-      << "id\tstatus\tcontext_KL\tmax_KL\tmax_KL_offset\tdonor_KL\tacceptor_KL\tmasked_dP\n";
+      << (deltas.empty() ? "" : "# deltas: splice model " + o.splice_model + ", +-" + std::to_string(o.distance) +
+                                    " nt (docs/splice-sites.md)\n")
+      << "id\tstatus\tcontext_KL\tmax_KL\tmax_KL_offset\tdonor_KL\tacceptor_KL\tmasked_dP" << delta_columns << "\n";
 
   Session session(model);
   std::map<std::string, size_t> counts;
@@ -56,13 +81,16 @@ int run(const ScorePairsOptions& o) {
     ++counts[status];
     out << pairs[i].id << '\t' << status;
     if (status != "scored") {
-      out << "\t.\t.\t.\t.\t.\t.\n";
-      continue;
+      out << "\t.\t.\t.\t.\t.\t.";
+    } else {
+      const variant::SubstitutionScores& s = results[i].scores;
+      out << '\t' << variant::format_score(s.context_kl) << '\t' << variant::format_score(s.max_kl) << '\t'
+          << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t'
+          << variant::format_score(s.donor_kl) << '\t' << variant::format_score(s.acceptor_kl) << '\t'
+          << variant::format_score(s.masked_delta_p);
     }
-    const variant::SubstitutionScores& s = results[i].scores;
-    out << '\t' << variant::format_score(s.context_kl) << '\t' << variant::format_score(s.max_kl) << '\t'
-        << (std::isnan(s.max_kl) ? "." : std::to_string(s.max_kl_offset)) << '\t' << variant::format_score(s.donor_kl)
-        << '\t' << variant::format_score(s.acceptor_kl) << '\t' << variant::format_score(s.masked_delta_p) << '\n';
+    if (!deltas.empty()) out << '\t' << variant::pair_delta_columns(deltas[i]);
+    out << '\n';
   }
   progress.update(static_cast<int64_t>(pairs.size()), static_cast<int64_t>(pairs.size()));
   output.commit();
@@ -92,6 +120,10 @@ VerbRegistrar registrar("score-pairs", "zero-shot splicing scores of REF/ALT seq
   app.add_option("--max-kl-window", o->max_kl_window, "max_KL looks this many nt either side")->capture_default_str();
   app.add_flag("--no-masked-dp", o->no_masked_dp, "skip masked_dP (.), saving one forward pass in three");
   app.add_option("--chunk", o->chunk, "pairs scored together")->capture_default_str()->check(CLI::PositiveNumber);
+  add_splice_delta_options(app, o->splice_model, o->distance);
+  app.add_option("--deltas-json", o->deltas_json,
+                 "the deltas as MultiMolecule splice-variant-effect records per pair (JSON)")
+      ->check(writable_output_file());
   return [o] { return run(*o); };
 }, RunsModel::Yes);
 

@@ -4,6 +4,7 @@
 // docs/scale-out.md.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "cli.hpp"
@@ -17,9 +18,9 @@ namespace {
 struct ScoreVcfOptions {
   Precision precision = Precision::F32;
   std::string model, fasta, annotation, format = "auto", input = "-", output = "-", output_type, center = "variant";
-  std::string regions_file, shard, lookup;
+  std::string regions_file, shard, lookup, splice_model;
   std::vector<std::string> regions;
-  int64_t window = 0, max_kl_window = 50, chunk = 256, max_tokens = 16384;
+  int64_t window = 0, max_kl_window = 50, chunk = 256, max_tokens = 16384, distance = 50;
   int threads = 0;
   bool quiet = false, no_masked_dp = false;
 };
@@ -61,6 +62,15 @@ int run(const ScoreVcfOptions& o) {
   run.chunk = static_cast<size_t>(o.chunk);
   run.provenance = provenance(model.get());
   run.quiet = o.quiet;
+  // SpliceAI-style deltas from the splice-site model (INFO/SpliceBERT_DS), when one is given or shipped.
+  std::unique_ptr<Session> splice_session;
+  if (o.splice_model != "none") {
+    LoadOptions splice_load;
+    splice_load.precision = o.precision;
+    splice_session = std::make_unique<Session>(Model::load(o.splice_model, splice_load));
+    run.splice_session = splice_session.get();
+    run.deltas = {.distance = o.distance, .max_tokens = o.max_tokens};
+  }
 
   Session session(model);
   RateProgress rate(o.quiet, "score-vcf", "allele x transcript scores");
@@ -101,6 +111,7 @@ VerbRegistrar registrar("score-vcf", "zero-shot splicing scores of VCF variants 
   add_precision_option(app, o->precision);
   add_max_tokens_option(app, o->max_tokens);
   add_shard_option(app, o->shard);
+  add_splice_delta_options(app, o->splice_model, o->distance);
   app.add_option("--lookup", o->lookup,
                  "take scores from this table (splicebert precompute) when it matches the model and parameters")
       ->check(CLI::ExistingFile);

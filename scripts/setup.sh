@@ -18,6 +18,7 @@ packages=(
   util-linux  # prlimit: the memory-limited tests (tests/cli_hostile_inputs_test.cpp, cli_embed_stream_test.cpp)
   vt-examples  # GRCh37 chr20 (18 MB): the chr20 splice-site driver's smoke test (tests/cli_real_data_scripts_test.cpp)
   libcpp-httplib-dev  # splicebert serve (docs/serve.md)
+  libbigwig-dev  # predict --bigwig: splice-site tracks as bigWig (docs/splice-sites.md)
   subread-data  # RefSeq hg19 exons: the serve demo's annotation (scripts/prepare_demo_annotation.sh)
   python3-pytest  # server API tests (tests/server)
   chromium  # the lookup page's browser test (tests/browser)

@@ -49,6 +49,7 @@ struct Interval {
 // (printed "()" like bedtools).
 struct TranscriptModel {
   std::string chrom, name, gene;  // name: transcript_id / BED name; gene: gene_id (BED: the name again)
+  std::string gene_name;          // the gene's symbol where the annotation has one (GTF gene_name), else empty
   char strand = '+';
   Interval span;                  // pre-mRNA span (BED chromStart-chromEnd; GTF first exon start - last exon end)
   std::vector<Interval> exons;    // ascending by start (BED12 blocks, GTF exons; BED6: the span)

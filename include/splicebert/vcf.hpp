@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct Annotation {
   std::vector<std::string> entries;  // INFO/SpliceBERT: ALLELE|gene|...|masked_dP, one per ALT x transcript
   std::vector<double> context_kl;    // INFO/SB_KL: one per ALT, NaN = missing
   std::vector<std::string> reasons;  // INFO/SB_REASON: one per ALT ("" = scored, written as ".")
+  // INFO/SpliceBERT_DS (splice_deltas.hpp), one per ALT x gene; nullopt when the run computes no deltas (the field
+  // is then left as the input had it).
+  std::optional<std::vector<std::string>> splice_deltas;
 };
 
 // The subfields of INFO/SpliceBERT, in order, as the header's "Format: " lists them for bcftools +split-vep.

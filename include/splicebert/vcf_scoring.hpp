@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "splicebert/splice_deltas.hpp"
 #include "splicebert/variant.hpp"
 #include "splicebert/variant_sites.hpp"
 #include "splicebert/vcf.hpp"
@@ -85,6 +86,10 @@ struct VcfRunOptions {
   size_t chunk = 256;                  // records scored together
   std::map<std::string, std::string> provenance;  // written as ##SpliceBERT_<key>=<value> (output_provenance)
   bool quiet = false;                  // annotation diagnostics: counts only
+  // A splice-site model's session (3-channel token head): adds SpliceAI-style INFO/SpliceBERT_DS deltas
+  // (docs/splice-sites.md); null = none.
+  Session* splice_session = nullptr;
+  SpliceDeltaOptions deltas;
 };
 struct VcfRunCallbacks {
   std::function<void(const std::string&)> message;  // warnings about the data and notes (the CLI: stderr, always)

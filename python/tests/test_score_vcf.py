@@ -58,7 +58,8 @@ def info_field(line: str, key: str) -> str | None:
 def test_vcf_scoring_equals_the_cli(default_model, genome, tmp_path):
     cli_out = tmp_path / "cli.vcf"
     run_cli("score-vcf", "-q", "-t", THREADS, "-m", default_model, "-f", str(genome / "chrT.fa"), "-a",
-            str(genome / "genes.gtf"), "-i", str(genome / "in.vcf"), "-o", str(cli_out), "--window", "512")
+            str(genome / "genes.gtf"), "-i", str(genome / "in.vcf"), "-o", str(cli_out), "--window", "512",
+            "--splice-model", "none")
     scorer = splicebert.pipeline("variant-scoring", model=default_model, threads=int(THREADS))
     py_out = tmp_path / "py.vcf"
     with warnings.catch_warnings(record=True) as caught:

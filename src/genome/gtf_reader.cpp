@@ -50,7 +50,7 @@ class GtfReader final : public GroupedAnnotationReader {
 
  private:
   void load() override {
-    std::string_view line, transcript_id, gene_id;
+    std::string_view line, transcript_id, gene_id, gene_name;
     GffColumns columns;
     while (lines_->next(line)) {
       if (is_gff_comment(line)) continue;
@@ -80,6 +80,8 @@ class GtfReader final : public GroupedAnnotationReader {
         const std::string* known = assembler_.gene_of(transcript_id);
         if (known && known->empty()) assembler_.set_gene(transcript_id, gene_id);
       }
+      if (find_gtf_attribute(columns.attributes, "gene_name", gene_name) && !gene_name.empty())
+        assembler_.set_gene_name(transcript_id, gene_name);
     }
     transcripts_ = assembler_.finish();
   }

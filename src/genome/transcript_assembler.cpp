@@ -60,6 +60,11 @@ void TranscriptAssembler::set_gene(std::string_view key, std::string_view gene) 
   if (it != index_.end()) builders_[it->second].gene = gene;
 }
 
+void TranscriptAssembler::set_gene_name(std::string_view key, std::string_view gene_name) {
+  auto it = index_.find(std::string(key));
+  if (it != index_.end() && builders_[it->second].gene_name.empty()) builders_[it->second].gene_name = gene_name;
+}
+
 const std::string* TranscriptAssembler::gene_of(std::string_view key) const {
   auto it = index_.find(std::string(key));
   return it == index_.end() ? nullptr : &builders_[it->second].gene;
@@ -76,6 +81,7 @@ TranscriptModel TranscriptAssembler::build(Builder& b) const {
   t.chrom = std::move(b.chrom);
   t.name = b.name.empty() ? b.key : b.name;
   t.gene = b.gene.empty() ? t.name : b.gene;
+  t.gene_name = std::move(b.gene_name);
   t.strand = b.strand;
   t.line = b.first_line;
   auto by_start = [](const Interval& x, const Interval& y) { return x.start < y.start || (x.start == y.start && x.end < y.end); };

@@ -20,6 +20,7 @@ class TranscriptAssembler {
   void add(std::string_view key, Part part, std::string_view chrom, char strand, Interval interval, int64_t line);
   void set_name(std::string_view key, std::string_view name);  // default: the key
   void set_gene(std::string_view key, std::string_view gene);  // default: the name
+  void set_gene_name(std::string_view key, std::string_view gene_name);  // the symbol (GTF gene_name); default none
   const std::string* gene_of(std::string_view key) const;
   std::vector<std::string> keys() const;  // first-appearance order
 
@@ -28,7 +29,7 @@ class TranscriptAssembler {
 
  private:
   struct Builder {
-    std::string key, name, gene, chrom;
+    std::string key, name, gene, gene_name, chrom;
     char strand = '+';
     std::vector<Interval> exons, cds;
     Interval transcript_line_span{-1, -1};

@@ -199,6 +199,10 @@ void Annotator::write(const std::vector<Annotation>& annotations) {
                                     static_cast<int>(values.size()));
     status |= a.reasons.empty() ? bcf_update_info_string(s.header, record, "SB_REASON", nullptr)
                                 : bcf_update_info_string(s.header, record, "SB_REASON", join(a.reasons).c_str());
+    if (a.splice_deltas)
+      status |= a.splice_deltas->empty()
+                    ? bcf_update_info_string(s.header, record, "SpliceBERT_DS", nullptr)
+                    : bcf_update_info_string(s.header, record, "SpliceBERT_DS", join(*a.splice_deltas).c_str());
     if (status != 0) fail(s.options.output, ": cannot set the INFO fields of ", records_[i].label());
     if (bcf_write(s.out, s.header, record) != 0) fail(s.options.output, ": cannot write ", records_[i].label());
   }

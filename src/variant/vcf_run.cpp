@@ -8,6 +8,7 @@
 #include "splicebert/io.hpp"
 #include "splicebert/score_table.hpp"
 #include "splicebert/shard.hpp"
+#include "splicebert/splice_deltas.hpp"
 #include "splicebert/vcf_scoring.hpp"
 
 namespace splicebert::variant {
@@ -53,6 +54,11 @@ VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCa
   o.io.header_lines.push_back("##SpliceBERT_reference=" + o.fasta);
   o.io.header_lines.push_back("##SpliceBERT_annotation=" + o.annotation);
   for (const std::string& line : scoring_header_lines(o.scoring)) o.io.header_lines.push_back(line);
+  if (o.splice_session) {
+    require_splice_site_model(o.splice_session->model());
+    o.io.header_lines.push_back(spliceai_info_header(o.deltas.distance));
+    o.io.header_lines.push_back("##SpliceBERT_splice_model_sha256=" + o.splice_session->model().weights_sha256());
+  }
   if (regions.active())
     o.io.keep = [&regions](const std::string& chrom, int64_t pos) { return regions.keep(chrom, pos); };
   vcf::Annotator annotator(o.io);
@@ -63,7 +69,13 @@ VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCa
   for (;;) {
     const std::vector<vcf::Record>& chunk = annotator.read(o.chunk);
     if (chunk.empty()) break;
-    const std::vector<vcf::Annotation> annotations = scorer.score(chunk);
+    std::vector<vcf::Annotation> annotations = scorer.score(chunk);
+    if (o.splice_session) {
+      std::vector<Site> sites;
+      for (const vcf::Record& record : chunk) sites.push_back({record.chrom, record.position, record.ref, record.alts});
+      const auto deltas = score_site_deltas(*o.splice_session, sites, reference, transcripts, o.deltas);
+      for (size_t r = 0; r < chunk.size(); ++r) annotations[r].splice_deltas = spliceai_entries(chunk[r].alts, deltas[r]);
+    }
     annotator.write(annotations);
     if (callbacks.record)
       for (size_t r = 0; r < chunk.size(); ++r) callbacks.record(chunk[r], annotations[r]);

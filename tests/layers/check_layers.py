@@ -20,7 +20,7 @@ PUBLIC_HEADER_LAYER = {
     "finetune": "finetune", "task_model": "finetune",
     "heldout_mlm": "eval", "kmer_baseline": "eval", "metrics": "eval",
     "variant": "variant", "variant_sites": "variant", "variant_lookup": "variant", "vcf": "variant",
-    "pair_scoring": "variant", "splice_deltas": "variant", "vcf_scoring": "variant", "precompute": "variant", "score_table": "variant",
+    "pair_scoring": "variant", "splice_deltas": "variant", "splice_sites": "variant", "vcf_scoring": "variant", "precompute": "variant", "score_table": "variant",
     "inference_queue": "serving",
 }
 
