@@ -21,6 +21,7 @@ packages=(
   subread-data  # RefSeq hg19 exons: the serve demo's annotation (scripts/prepare_demo_annotation.sh)
   python3-pytest  # server API tests (tests/server)
   chromium  # the lookup page's browser test (tests/browser)
+  smalt-examples  # GRCh37 chrX 1-70 Mb: the splice-site model's training data (scripts/splice_site_data.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,14 +6,14 @@
 # after VALID_START; genes crossing the border are left out. The chr22 20-21 Mb test region is never read here.
 # Every window holding a site is kept, and SITE_FREE of the site-free windows (the class imbalance, see the docs).
 #
-# Usage: scripts/splice_site_data.sh SPLICEBERT OUT_DIR [FLANK=1000] [SITE_FREE=0.05] [VALID_START=50000000]
+# Usage: scripts/splice_site_data.sh SPLICEBERT OUT_DIR [FLANK=1000] [SITE_FREE=0.05] [VALID_START=60000000]
 # Environment: CHR20_FASTA (default vt-examples' /usr/share/doc/vt/examples/ref/20.fa.gz), CHRX_FASTA_GZ (default
 #   smalt-examples' /usr/share/doc/smalt/test/data/hs37chrXtrunc.fa.gz, plain gzip: unpacked into OUT_DIR),
 #   ANNOTATIONS (default <repo>/../shared/data/genome/hg19-annotations-debian/derived), THREADS (default 1).
 # Writes OUT_DIR/splice.{train,valid,test}.* (the test shard is empty), OUT_DIR/refseq.labels.bed12 (genes as
 # transcripts, the merged-exon introns as gaps) and the extracted FASTAs. Rerunnable: each step rewrites its outputs.
 set -euo pipefail
-bin=$1 out=$2 flank=${3:-1000} site_free=${4:-0.05} valid_start=${5:-50000000}
+bin=$1 out=$2 flank=${3:-1000} site_free=${4:-0.05} valid_start=${5:-60000000}
 here=$(cd "$(dirname "$0")" && pwd)
 annotations=${ANNOTATIONS:-$here/../../shared/data/genome/hg19-annotations-debian/derived}
 chr20=${CHR20_FASTA:-/usr/share/doc/vt/examples/ref/20.fa.gz}

@@ -64,11 +64,11 @@ json FinetuneConfig::preset(const std::string& name) {
   if (name == "splice-site-token")
     // Per-nucleotide acceptor / donor calls on windows from `windows --splice-labels` (docs/splice-sites.md). The
     // imbalance is handled by the data (windows holding sites plus a share of site-free ones), not by loss weights:
-    // the monitored metrics rank positions, and weights would only distort the probabilities. lr 1e-4: the budget is
+    // the monitored metrics rank positions, and weights would only distort the probabilities. lr 2e-4: the budget is
     // a fraction of an epoch of a 4-layer model, where SB's 1e-5 barely moves the new head.
     return {{"head", {{"type", "token"}, {"num_labels", 3}, {"problem_type", "multiclass"},
                       {"label_names", {"no_splice", "acceptor", "donor"}}}},
-            {"shard_splits", true}, {"lr", 1e-4}, {"weight_decay", 1e-6}, {"batch_size", 8}, {"epochs", 1},
+            {"shard_splits", true}, {"lr", 2e-4}, {"weight_decay", 1e-6}, {"batch_size", 8}, {"epochs", 1},
             {"validate_every", 100}, {"patience", 5}, {"monitor", "mean_auprc_topk"}};
   fail("--preset '", name, "' is not splice-site, splice-site-token or branchpoint");
 }
