@@ -58,5 +58,5 @@ widen "$annotations/refseq.hg19.X.genes.bed6" 69999930 "s >= $valid_start" > "$o
 
 # Species "train" / "valid" only route the records: validation = every chrX record of the "valid" input.
 "$bin" windows -i train="$out/train.20.fa" -i train="$out/train.X.fa" -i valid="$out/valid.X.fa" \
-  --valid valid:X --splice-labels "$out/refseq.labels.bed12" --format bed --length 510 --random-offsets \
+  --valid valid:X --splice-labels "$out/refseq.labels.bed12" --format bed --length "${LENGTH:-510}" --random-offsets \
   --site-free-share "$site_free" -o "$out/splice"

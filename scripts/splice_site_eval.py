@@ -238,35 +238,44 @@ def read_bedgraph(path, spans_by_name):
     return values
 
 
+REGION_LENGTH = 1_000_000
+
+
 def genome_scores(per_record, spans):
-    """{(strand, genomic position): score}, the maximum over the records that hold the position."""
-    out = {}
+    """{strand: [REGION_LENGTH] scores}, each position the maximum over the records that hold it (-inf: none)."""
+    out = {strand: np.full(REGION_LENGTH, -np.inf) for strand in "+-"}
     for span in spans:
-        v = per_record[span["name"]]
-        n = len(v)
-        for k in range(n):
-            g = span["start"] + k if span["strand"] == "+" else span["end"] - 1 - k
-            key = (span["strand"], g)
-            if key not in out or v[k] > out[key]:
-                out[key] = v[k]
+        v = np.asarray(per_record[span["name"]], dtype=np.float64)
+        k = np.arange(len(v))
+        g = span["start"] + k if span["strand"] == "+" else span["end"] - 1 - k
+        np.maximum.at(out[span["strand"]], g, v)
     return out
 
 
 def scored_positions(spans_, introns):
-    positions = []
+    """{strand: positions} of the merged spans and the labels (0 / 1 acceptor / 2 donor) in the same order."""
+    positions = {}
     for strand in "+-":
-        for s, e in merge([(s, e) for s, e, _, st in spans_ if st == strand]):
-            positions.extend((strand, p) for p in range(s, e))
-    sites = {}
+        merged = merge([(s, e) for s, e, _, st in spans_ if st == strand])
+        positions[strand] = np.concatenate([np.arange(s, e) for s, e in merged]) if merged else np.zeros(0, int)
+    labels = {strand: np.zeros(REGION_LENGTH, dtype=np.int8) for strand in "+-"}
+    inside = {strand: np.zeros(REGION_LENGTH, dtype=bool) for strand in "+-"}
+    for strand in "+-":
+        inside[strand][positions[strand]] = True
     for s, e, _, strand in introns:
         donor, acceptor = (s, e - 1) if strand == "+" else (e - 1, s)
-        sites[(strand, donor)] = 2
-        sites[(strand, acceptor)] = 1
-    labels = np.array([sites.get(p, 0) for p in positions])
-    missing = set(sites) - set(positions)
-    if missing:
-        sys.exit(f"{len(missing)} annotated sites lie outside the scored spans")
-    return positions, labels
+        if not (inside[strand][donor] and inside[strand][acceptor]):
+            sys.exit(f"an intron {s}-{e} ({strand}) has a site outside the scored spans")
+        labels[strand][donor] = 2
+        labels[strand][acceptor] = 1
+    return positions, np.concatenate([labels[strand][positions[strand]] for strand in "+-"])
+
+
+def gather(scores, positions):
+    values = np.concatenate([scores[strand][positions[strand]] for strand in "+-"])
+    if not np.isfinite(values).all():
+        sys.exit("a scored position has no score")
+    return values
 
 
 def command_evaluate(args):
@@ -300,11 +309,11 @@ def command_evaluate(args):
     results = {}
     for annotation, (spans_, introns) in annotations(args.data).items():
         positions, y = scored_positions(spans_, introns)
-        results[annotation] = {"positions": len(positions), "acceptors": int((y == 1).sum()),
+        results[annotation] = {"positions": len(y), "acceptors": int((y == 1).sum()),
                                "donors": int((y == 2).sum()), "methods": {}}
         for method, channels in methods.items():
             results[annotation]["methods"][method] = {
-                ch: channel_metrics([channels[ch][p] for p in positions], (y == label).astype(int))
+                ch: channel_metrics(gather(channels[ch], positions), (y == label).astype(int))
                 for label, ch in ((1, "acceptor"), (2, "donor"))}
     if args.json:
         with open(args.json, "w") as out:
