@@ -288,6 +288,22 @@ def command_evaluate(args):
         acceptor_file, donor_file = files.split(",")
         methods[name] = {"acceptor": genome_scores(read_bedgraph(acceptor_file, spans_by_name), spans),
                          "donor": genome_scores(read_bedgraph(donor_file, spans_by_name), spans)}
+    if args.baselines_from:  # the baselines' rows of an earlier run (same shard, same spans): not fitted again
+        previous = json.load(open(args.baselines_from))
+        results = {}
+        for annotation, (spans_, introns) in annotations(args.data).items():
+            positions, y = scored_positions(spans_, introns)
+            results[annotation] = {k: previous[annotation][k] for k in ("positions", "acceptors", "donors")}
+            results[annotation]["methods"] = {
+                m: {ch: channel_metrics(gather(channels[ch], positions), (y == label).astype(int))
+                    for label, ch in ((1, "acceptor"), (2, "donor"))} for m, channels in methods.items()}
+            for m in ("PWM", "logistic +-20 nt"):
+                results[annotation]["methods"][m] = previous[annotation]["methods"][m]
+        if args.json:
+            with open(args.json, "w") as out:
+                json.dump(results, out, indent=1)
+        print_table(results, list(methods))
+        return
     tokens, index, labels = read_shard(args.shard + ".train")
     codes = CODE[tokens]
     print(f"baselines: {len(index) - 1} training windows, {(labels == 1).sum()} acceptors, {(labels == 2).sum()} donors",
@@ -354,6 +370,7 @@ def main():
     evaluate.add_argument("--iterations", type=int, default=300)
     evaluate.add_argument("--seed", type=int, default=1)
     evaluate.add_argument("--json")
+    evaluate.add_argument("--baselines-from", help="take the PWM and logistic rows from this earlier --json")
     evaluate.add_argument("--data", default=DATA)
     args = parser.parse_args()
     (command_spans if args.command == "spans" else command_evaluate)(args)

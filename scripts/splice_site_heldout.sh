@@ -6,7 +6,8 @@
 #
 # Usage: scripts/splice_site_heldout.sh SPLICEBERT DATA_DIR OUT_DIR NAME=MODEL_DIR [NAME=MODEL_DIR ...]
 #   DATA_DIR: the output folder of scripts/splice_site_data.sh (its splice.train shard trains the baselines)
-# Environment: THREADS (default 1, per predict run), PARALLEL (default 1: every predict run at once).
+# Environment: THREADS (default 1, per predict run), PARALLEL (default 1: every predict run at once),
+#   BASELINES_FROM (an earlier heldout.json: its baseline rows are reused instead of fitted again).
 # Writes OUT_DIR/spans.{fa,json}, OUT_DIR/NAME.{acceptor,donor}.bedgraph, OUT_DIR/heldout.json; prints the table.
 set -euo pipefail
 bin=$1 data=$2 out=$3
@@ -28,4 +29,5 @@ for entry in "$@"; do
   models+=(--model "$name=$out/$name.acceptor.bedgraph,$out/$name.donor.bedgraph")
 done
 for pid in "${pids[@]}"; do wait "$pid"; done
-"$python" "$here/splice_site_eval.py" evaluate "$out" --shard "$data/splice" --json "$out/heldout.json" "${models[@]}"
+"$python" "$here/splice_site_eval.py" evaluate "$out" --shard "$data/splice" --json "$out/heldout.json" \
+  ${BASELINES_FROM:+--baselines-from "$BASELINES_FROM"} "${models[@]}"
