@@ -4,7 +4,11 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
+#include "splicebert/config.hpp"
 #include "splicebert/finetune.hpp"
+#include "splicebert/io.hpp"
 #include "splicebert/metrics.hpp"
 
 namespace splicebert {
@@ -57,6 +61,24 @@ TEST(SpliceSiteMetrics, PerChannelMetricsOfAThreeClassTokenHead) {
   // unnamed channels are class<c>
   const auto unnamed = finetune::evaluation_metrics("multiclass", 3, {logits}, {labels});
   EXPECT_DOUBLE_EQ(unnamed.at("topk_class2"), 1.0);
+}
+
+TEST(SpliceSiteModel, ShippedConfigNamesTheThreeChannels) {
+  const ModelConfig c = ModelConfig::from_file(std::string(SPLICEBERT_SOURCE_DIR) + "/models/splice-site/config.json");
+  EXPECT_EQ(c.head.kind, HeadKind::Token);
+  EXPECT_EQ(c.head.num_labels, 3);
+  EXPECT_EQ(c.head.label_names, (std::vector<std::string>{"no_splice", "acceptor", "donor"}));
+  // written back as id2label / label2id
+  const nlohmann::json j = c.to_json(Layout::MultiMolecule);
+  EXPECT_EQ(j.at("id2label").at("2"), "donor");
+  EXPECT_EQ(j.at("label2id").at("acceptor"), 1);
+}
+
+TEST(SpliceSiteModel, Id2LabelThatDoesNotFitTheHeadIsIgnored) {
+  nlohmann::json j = nlohmann::json::parse(
+      read_file_text(std::string(SPLICEBERT_SOURCE_DIR) + "/models/splice-site/config.json"));
+  j["id2label"] = {{"0", "LABEL_0"}, {"1", "LABEL_1"}};  // two names for three channels
+  EXPECT_TRUE(ModelConfig::from_json(j, "config.json").head.label_names.empty());
 }
 
 }  // namespace

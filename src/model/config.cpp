@@ -121,8 +121,10 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
   c.head.layer_norm_eps = read_number(head, "layer_norm_eps", 1e-12, source);
   if (auto it = head.find("bias"); it != head.end() && it->is_boolean()) c.head.bias = it->get<bool>();
   if (auto it = j.find("id2label"); it != j.end() && it->is_object() && c.head.num_labels > 0) {
-    // {"0": "no_splice", ...}: every channel named once, or the names are not used
+    // {"0": "no_splice", ...}: used only when it names every channel once; another tool's id2label that does not
+    // fit (e.g. a default LABEL_0 / LABEL_1 beside another num_labels) is left alone, not refused
     std::vector<std::string> names(static_cast<size_t>(c.head.num_labels));
+    bool fits = it->size() == names.size();
     for (const auto& [key, value] : it->items()) {
       size_t index = 0, used = 0;
       try {
@@ -130,11 +132,10 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
       } catch (const std::exception&) {
         used = 0;
       }
-      if (used != key.size() || index >= names.size() || !value.is_string())
-        fail(source, ": id2label entry '", key, "' is not a channel index below num_labels with a name");
-      names[index] = value.get<std::string>();
+      if (used != key.size() || index >= names.size() || !value.is_string()) fits = false;
+      else names[index] = value.get<std::string>();
     }
-    if (std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
+    if (fits && std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
       c.head.label_names = std::move(names);
   }
   parse_head_transform(c.head.transform, source);  // the one parser of these spellings (enums.hpp)
