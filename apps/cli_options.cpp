@@ -37,12 +37,12 @@ std::string shipped_model_dir() {
 }
 
 void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance) {
-  // The splice-site model ships beside models/default; without it the deltas are off unless a folder is given.
-  std::error_code ec;
-  const auto shipped = std::filesystem::path(shipped_model_dir()).parent_path() / "splice-site";
-  splice_model = std::filesystem::exists(shipped / "config.json", ec) ? shipped.string() : "none";
+  // Opt-in until the shipped models/splice-site beats its baselines (docs/splice-sites.md, "Status"): a default that
+  // adds deltas from an untrained model would look like an answer.
+  splice_model = "none";
   app.add_option("--splice-model", splice_model,
-                 "splice-site model (3-channel token head) for SpliceAI-style deltas; 'none' = off")
+                 "splice-site model (3-channel token head, e.g. models/splice-site) for SpliceAI-style deltas; "
+                 "'none' = off")
       ->capture_default_str();
   app.add_option("--distance", distance, "deltas look this many nt either side of the variant")
       ->capture_default_str()

@@ -1,4 +1,4 @@
-// splicebert finetune --config FILE.json [--preset splice-site|branchpoint]: trains a task head on a pre-trained
+// splicebert finetune --config FILE.json [--preset splice-site|splice-site-token|branchpoint]: trains a task head on a pre-trained
 // checkpoint (docs/finetuning.md). A preset supplies SB's recipe; the config's keys override it.
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -57,8 +57,8 @@ VerbRegistrar registrar("finetune", "fine-tune a sequence or nucleotide head fro
   app.add_option("-c,--config", o->config, "fine-tuning config (JSON; keys in docs/finetuning.md)");
   app.add_option("--resume", o->resume,
                  "continue a run folder: finished (seed, fold) runs are kept, the others trained (its config is used)");
-  app.add_option("--preset", o->preset, "SB's recipe as defaults: splice-site | branchpoint")
-      ->check(CLI::IsMember({"splice-site", "branchpoint"}));
+  app.add_option("--preset", o->preset, "a recipe as defaults: splice-site | splice-site-token | branchpoint")
+      ->check(CLI::IsMember({"splice-site", "splice-site-token", "branchpoint"}));
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);
   return [o] { return run(*o); };

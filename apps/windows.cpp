@@ -17,7 +17,7 @@ struct WindowsArguments {
   int64_t length = 0, min_length = 0, max_length = 0, stride = 0;
   bool random_offsets = false, no_dedup = false, quiet = false, skip_bad = false;
   uint64_t seed = 1;
-  double max_n = 0.1;
+  double max_n = 0.1, site_free_share = 1.0;
 };
 
 // "SPECIES=PATH", or PATH alone (species = the file name up to its first '.').
@@ -54,6 +54,7 @@ int run_windows(const WindowsArguments& args) {
   job.params.seed = args.seed;
   job.params.max_n_fraction = args.max_n;
   job.params.dedup = !args.no_dedup;
+  job.params.site_free_share = args.site_free_share;
   job.holdout = split_commas(args.holdout);
   job.valid = split_commas(args.valid);
   job.output_prefix = args.output;
@@ -76,8 +77,9 @@ int run_windows(const WindowsArguments& args) {
                      c.windows, c.nucleotides);
       }
     }
-    std::fprintf(stderr, "windows: %zu records; dropped %zu over --max-n, %zu duplicates; shards %s.{train,valid,test}\n",
-                 summary.records, summary.too_many_n, summary.duplicates, args.output.c_str());
+    std::fprintf(stderr,
+                 "windows: %zu records; dropped %zu over --max-n, %zu duplicates, %zu site-free; shards %s.{train,valid,test}\n",
+                 summary.records, summary.too_many_n, summary.duplicates, summary.site_free_dropped, args.output.c_str());
   }
   diagnostics.summary("windows");
   return 0;
@@ -107,6 +109,9 @@ cli::VerbRegistrar registrar(
       app.add_option("--format", args->annotation_format, "format of the --splice-labels annotation")
           ->check(CLI::IsMember({"auto", "gtf", "gff3", "gff", "bed"}))
           ->capture_default_str();
+      app.add_option("--site-free-share", args->site_free_share,
+                     "with --splice-labels: keep this share of windows holding no acceptor or donor (default 1: all)")
+          ->check(CLI::Range(0.0, 1.0));
       app.add_option("--branchpoint-labels", args->branchpoint_labels, "Mercer branchpoint BED: per-base labels");
       cli::add_quiet_option(app, args->quiet);
       cli::add_skip_bad_option(app, args->skip_bad);

@@ -23,6 +23,7 @@ packages=(
   python3-pytest  # server API tests (tests/server)
   chromium  # the lookup page's browser test (tests/browser)
   snakemake  # the scatter-gather workflow and its test (workflow/, tests/workflow, docs/scale-out.md)
+  smalt-examples  # GRCh37 chrX 1-70 Mb: the splice-site model's training data (scripts/splice_site_data.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 // HF `bert`), nothing hard-wired.
 #pragma once
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -20,6 +21,9 @@ struct HeadConfig {
   bool bias = true;
   std::string act = "none";
   double layer_norm_eps = 1e-12;
+  // Channel names (config.json id2label / label2id, as Hugging Face writes them); empty = unnamed. Tools find a
+  // channel by name, e.g. the splice-site head's no_splice / acceptor / donor.
+  std::vector<std::string> label_names;
 };
 
 struct ModelConfig {

@@ -22,6 +22,10 @@ struct FinetuneConfig {
   HeadConfig head;                   // kind, num_labels, problem_type ("" = infer), transform
   std::string fasta, labels;         // FASTA + label TSV (formats in docs/finetuning.md)
   std::string windows;               // or a labelled window shard PREFIX (`splicebert windows --*-labels`)
+  bool shard_splits = false;         // windows = the PREFIX given to `windows`: PREFIX.train / .valid / .test are
+                                     // the sets (folds 2 / 1 / 0; test may be empty), not folds of one shard
+  int64_t validate_every = 0;        // > 0: also validate (and early-stop) every this many optimiser steps
+  double max_wall_minutes = 0;       // > 0: after this much training time, validate once more and stop (a budget)
   int64_t max_length = 0;            // centre crop to this many nucleotides (0 = none)
   std::string split;                 // TSV NAME<TAB>train|validation|test: these sets, not folds (one run per seed;
                                      // folds 3, test fold 0, validation 1, train 2; group_by / stratify unused)
@@ -45,7 +49,8 @@ struct FinetuneConfig {
 
   static FinetuneConfig from_json(const nlohmann::json& json, const std::string& source);
   static FinetuneConfig from_file(const std::string& path);
-  // SB's recipes (docs/finetuning.md) as a base that the config file's keys override: "splice-site" or "branchpoint".
+  // Recipes as a base that the config file's keys override: SB's "splice-site" and "branchpoint", and
+  // "splice-site-token" (per-nucleotide no_splice / acceptor / donor, docs/splice-sites.md).
   static nlohmann::json preset(const std::string& name);
 };
 
@@ -55,6 +60,7 @@ struct Example {
   std::string name, sequence;
   std::vector<float> labels;
   std::string group;  // chromosome (group_by chrom) or the name
+  int shard_fold = -1;  // shard_splits: 0 from PREFIX.test, 1 from .valid, 2 from .train
 };
 
 // FASTA + label TSV or a labelled window shard, centre-cropped to max_length (labels with it); errors name file and line.
@@ -75,8 +81,13 @@ std::vector<int> split_folds(const std::vector<Example>& examples, const std::st
 
 // Metrics of one evaluation over kept entries, by the problem type (binary: auroc auprc f1 accuracy; multiclass:
 // accuracy, plus auroc / auprc of class 1 for two classes; regression: mse pearson spearman), plus "loss".
+// Multiclass with three or more classes: for every class c ≥ 1 (class 0 = "none of them", e.g. no_splice), the
+// softmax probability of c scored against "label is c": auroc_<name>, auprc_<name>, topk_<name> (SpliceAI's top-k
+// accuracy), with <name> from label_names or "class<c>", and mean_auprc_topk, the mean of those AUPRCs and top-k
+// accuracies (the splice-site-token preset's early-stopping metric).
 std::map<std::string, double> evaluation_metrics(const std::string& problem_type, int num_labels,
-                                                 const std::vector<Tensor>& logits, const std::vector<Tensor>& labels);
+                                                 const std::vector<Tensor>& logits, const std::vector<Tensor>& labels,
+                                                 const std::vector<std::string>& label_names = {});
 
 struct RunOptions {
   bool quiet = false;

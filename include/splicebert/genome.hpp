@@ -165,6 +165,10 @@ struct WindowParams {
   uint64_t seed = 1;
   double max_n_fraction = 0.1;                 // windows with more non-ACGTU are dropped
   bool dedup = true;                           // identical windows (case folded) kept once
+  // With splice-site labels: the share (0-1) of windows without any acceptor or donor that is kept. Sites are
+  // ~1 in 1000 nucleotides of pre-mRNA, so keeping every site window and a few site-free ones trains a splice-site
+  // head on far fewer windows; 1 keeps all. The choice per window is a fixed hash of (seed, record, offset).
+  double site_free_share = 1.0;
 };
 struct WindowSpan {
   int64_t offset = 0, length = 0;
@@ -231,7 +235,7 @@ struct WindowCounts {
 struct WindowSummary {
   std::vector<std::string> species, splits;   // splits: train, valid, test
   std::vector<std::vector<WindowCounts>> counts;  // [species][split]
-  size_t records = 0, too_many_n = 0, duplicates = 0;
+  size_t records = 0, too_many_n = 0, duplicates = 0, site_free_dropped = 0;
 };
 WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics);
 

@@ -12,6 +12,10 @@ double auroc(const std::vector<double>& scores, const std::vector<int>& labels);
 // Area under the precision-recall curve as average precision: Σ (R_k − R_{k−1})·P_k over distinct score
 // thresholds, highest first (sklearn's average_precision_score).
 double auprc(const std::vector<double>& scores, const std::vector<int>& labels);
+// SpliceAI's top-k accuracy: with k = the number of positives, the share of positives among the k highest scores.
+// Scores tied at the k-th value count as a random tie-break would on average (each tied position adds
+// (places left) / (tied positions) of its label), so the value does not depend on the input order.
+double top_k_accuracy(const std::vector<double>& scores, const std::vector<int>& labels);
 // F1 of the positive class with predictions score ≥ threshold.
 double f1(const std::vector<double>& scores, const std::vector<int>& labels, double threshold);
 // Fraction of predictions equal to the labels.

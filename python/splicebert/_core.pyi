@@ -104,4 +104,5 @@ def pretrain(config: Dict[str, Any], source: str, resume: str = "", quiet: bool 
 def score_vcf(model: Model, input: str, fasta: str, annotation: str, output: str = "", output_type: str = "v",
               annotation_format: str = "auto", center: str = "variant", window: int = 0, max_kl_window: int = 50,
               masked_delta_p: bool = True, max_tokens: int = 16384, chunk: int = 256, regions: List[str] = ...,
-              lookup: str = "", command: str = "python: splicebert score_vcf") -> List[Dict[str, Any]]: ...
+              lookup: str = "", splice_model: str = "", distance: int = 50,
+              command: str = "python: splicebert score_vcf") -> List[Dict[str, Any]]: ...

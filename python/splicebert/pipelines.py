@@ -129,12 +129,14 @@ class VariantScoringPipeline(Pipeline):
             annotation: "str | os.PathLike[str]", output: "str | os.PathLike[str] | None" = None,
             output_type: str = "v", annotation_format: str = "auto", center: str = "variant", window: int = 0,
             max_kl_window: int = 50, masked_delta_p: bool = True, max_tokens: int = 16384, chunk: int = 256,
-            regions: Sequence[str] = (), lookup: "str | os.PathLike[str] | None" = None) -> List[Dict[str, Any]]:
+            regions: Sequence[str] = (), lookup: "str | os.PathLike[str] | None" = None,
+            splice_model: "str | os.PathLike[str] | None" = None, distance: int = 50) -> List[Dict[str, Any]]:
         """Scores the records of a VCF/BCF against a genome FASTA and an annotation, as ``splicebert score-vcf``
         (the same library run): per record a dict ``chrom``, ``pos`` (1-based), ``ref``, ``alts``, ``SpliceBERT``
         (the INFO entries, ``ALLELE|gene|transcript|strand|context_KL|...``), ``SB_KL`` and ``SB_REASON``. With
         ``output`` the annotated VCF (``output_type`` v, z, b or u) is written as the CLI writes it, its provenance
-        line naming this call. Warnings about the data (REF mismatches, unknown contigs) arrive as ``UserWarning``."""
+        line naming this call. ``splice_model`` (a splice-site model folder, e.g. ``models/splice-site``) adds the
+        SpliceAI-style deltas ``SpliceBERT_DS`` within ``distance`` nt, as ``score-vcf --splice-model``. Warnings about the data (REF mismatches, unknown contigs) arrive as ``UserWarning``."""
         command = (f"python: splicebert.pipeline('variant-scoring').vcf({os.fspath(path)!r}, fasta={os.fspath(fasta)!r}, "
                    f"annotation={os.fspath(annotation)!r})")
         return _core.score_vcf(self.model, os.fspath(path), os.fspath(fasta), os.fspath(annotation),
@@ -142,7 +144,9 @@ class VariantScoringPipeline(Pipeline):
                                annotation_format=annotation_format, center=center, window=window,
                                max_kl_window=max_kl_window, masked_delta_p=masked_delta_p, max_tokens=max_tokens,
                                chunk=chunk, regions=list(regions),
-                               lookup=os.fspath(lookup) if lookup is not None else "", command=command)
+                               lookup=os.fspath(lookup) if lookup is not None else "",
+                               splice_model=os.fspath(splice_model) if splice_model is not None else "",
+                               distance=distance, command=command)
 
 
 class IsmPipeline(Pipeline):

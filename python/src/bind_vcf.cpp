@@ -22,6 +22,7 @@ py::dict record_dict(const vcf::Record& record, const vcf::Annotation& annotatio
   for (double value : annotation.context_kl) context_kl.append(std::isnan(value) ? py::object(py::none()) : py::float_(value));
   d["SB_KL"] = context_kl;
   d["SB_REASON"] = annotation.reasons;
+  d["SpliceBERT_DS"] = annotation.splice_deltas;
   return d;
 }
 
@@ -34,7 +35,7 @@ void bind_vcf(py::module_& m) {
          const std::string& output, const std::string& output_type, const std::string& annotation_format,
          const std::string& center, int64_t window, int64_t max_kl_window, bool masked_delta_p, int64_t max_tokens,
          int64_t chunk, const std::vector<std::string>& regions, const std::string& lookup,
-         const std::string& command) {
+         const std::string& splice_model, int64_t distance, const std::string& command) {
         if (center != "variant" && center != "exon") fail("center must be 'variant' or 'exon', got '", center, "'");
         if (output_type.size() != 1 || std::string("vzbu").find(output_type) == std::string::npos)
           fail("output_type must be one of v, z, b, u, got '", output_type, "'");
@@ -58,6 +59,14 @@ void bind_vcf(py::module_& m) {
         run.chunk = static_cast<size_t>(chunk);
         run.provenance = output_provenance(handle.model().get(), command);
         run.quiet = true;
+        std::unique_ptr<Session> splice_session;  // SpliceAI-style deltas (INFO/SpliceBERT_DS), as --splice-model
+        if (!splice_model.empty() && splice_model != "none") {
+          LoadOptions load;
+          load.precision = handle.model()->precision();
+          splice_session = std::make_unique<Session>(Model::load(splice_model, load));
+          run.splice_session = splice_session.get();
+          run.deltas = {.distance = distance, .max_tokens = max_tokens};
+        }
         std::vector<std::pair<vcf::Record, vcf::Annotation>> scored;
         std::vector<std::string> warnings;  // about the data: raised as Python warnings once the GIL is back
         variant::VcfRunCallbacks callbacks;
@@ -80,9 +89,10 @@ void bind_vcf(py::module_& m) {
       py::arg("output_type") = "v", py::arg("annotation_format") = "auto", py::arg("center") = "variant",
       py::arg("window") = 0, py::arg("max_kl_window") = 50, py::arg("masked_delta_p") = true,
       py::arg("max_tokens") = 16384, py::arg("chunk") = 256, py::arg("regions") = std::vector<std::string>{},
-      py::arg("lookup") = "", py::arg("command") = "python: splicebert score_vcf",
+      py::arg("lookup") = "", py::arg("splice_model") = "", py::arg("distance") = 50,
+      py::arg("command") = "python: splicebert score_vcf",
       "score-vcf from Python: per VCF record a dict (chrom, pos 1-based, ref, alts, SpliceBERT entries, SB_KL, "
-      "SB_REASON); with `output` the annotated VCF/BCF is written exactly as the CLI writes it.");
+      "SB_REASON, SpliceBERT_DS with a splice_model); with `output` the annotated VCF/BCF is written exactly as the CLI writes it.");
 }
 
 }  // namespace splicebert::python

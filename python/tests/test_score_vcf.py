@@ -102,3 +102,25 @@ def test_vcf_scoring_errors_name_the_problem(default_model, genome, tmp_path):
         scorer.vcf(tmp_path / "missing.vcf", fasta=genome / "chrT.fa", annotation=genome / "genes.gtf")
     with pytest.raises(ValueError, match="window"):
         scorer.vcf(genome / "in.vcf", fasta=genome / "chrT.fa", annotation=genome / "genes.gtf", window=100)
+
+
+def test_vcf_scoring_with_the_splice_site_model_equals_the_cli(default_model, genome, tmp_path):
+    splice_model = str(__import__("conftest").REPO / "models" / "splice-site")
+    cli_out = tmp_path / "cli.vcf"
+    run_cli("score-vcf", "-q", "-t", THREADS, "-m", default_model, "-f", str(genome / "chrT.fa"), "-a",
+            str(genome / "genes.gtf"), "-i", str(genome / "in.vcf"), "-o", str(cli_out), "--window", "512",
+            "--splice-model", splice_model, "--distance", "20")
+    scorer = splicebert.pipeline("variant-scoring", model=default_model, threads=int(THREADS))
+    py_out = tmp_path / "py.vcf"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        records = scorer.vcf(genome / "in.vcf", fasta=genome / "chrT.fa", annotation=genome / "genes.gtf",
+                             output=py_out, window=512, splice_model=splice_model, distance=20)
+    assert without_command(py_out.read_text()) == without_command(cli_out.read_text())
+    body = [line for line in cli_out.read_text().splitlines() if not line.startswith("#")]
+    with_deltas = 0
+    for record, line in zip(records, body):
+        entries = info_field(line, "SpliceBERT_DS")
+        assert record["SpliceBERT_DS"] == (entries.split(",") if entries else [])
+        with_deltas += bool(record["SpliceBERT_DS"])
+    assert with_deltas >= 5  # every SNV inside a gene has an entry

@@ -57,6 +57,23 @@ double auroc(const std::vector<double>& scores, const std::vector<int>& labels) 
   return (positive_rank_sum - p * (p + 1) / 2) / (p * static_cast<double>(negatives));
 }
 
+double top_k_accuracy(const std::vector<double>& scores, const std::vector<int>& labels) {
+  check_sizes("top-k accuracy", scores, labels);
+  const int64_t k = std::count(labels.begin(), labels.end(), 1);
+  if (k == 0) return kNaN;
+  const std::vector<size_t> order = order_by_score(scores);
+  const double threshold = scores[order[static_cast<size_t>(k - 1)]];  // the k-th highest score
+  double hits = 0;
+  int64_t above = 0, tied = 0, tied_positives = 0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (scores[i] > threshold) ++above, hits += labels[i] == 1;
+    else if (scores[i] == threshold) ++tied, tied_positives += labels[i] == 1;
+  }
+  // k − above places go to the tied positions; each is a positive with probability tied_positives / tied
+  hits += static_cast<double>(k - above) * static_cast<double>(tied_positives) / static_cast<double>(tied);
+  return hits / static_cast<double>(k);
+}
+
 double auprc(const std::vector<double>& scores, const std::vector<int>& labels) {
   check_sizes("AUPRC", scores, labels);
   const int64_t positives = std::count(labels.begin(), labels.end(), 1);

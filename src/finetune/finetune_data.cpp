@@ -121,10 +121,10 @@ void centre_crop(const FinetuneConfig& c, Example& e) {
   }
 }
 
-std::vector<Example> read_window_shard(const FinetuneConfig& c) {
-  const genome::WindowShard shard = genome::WindowShard::open(c.windows);
-  if (!shard.has_labels()) fail(c.windows, ": the shard has no labels (write it with --splice-labels or --branchpoint-labels)");
-  std::vector<Example> examples;
+void read_window_shard(const FinetuneConfig& c, const std::string& prefix, int fold, std::vector<Example>& examples) {
+  const genome::WindowShard shard = genome::WindowShard::open(prefix);
+  if (shard.size() > 0 && !shard.has_labels())
+    fail(prefix, ": the shard has no labels (write it with --splice-labels or --branchpoint-labels)");
   for (size_t i = 0; i < shard.size(); ++i) {
     Example e;
     e.sequence = std::string(shard.window(i));
@@ -136,16 +136,31 @@ std::vector<Example> read_window_shard(const FinetuneConfig& c) {
     e.group = c.group_by == GroupBy::Chrom    ? (origin.genomic.from_header ? origin.genomic.chrom : origin.record)
               : c.group_by == GroupBy::Prefix ? e.name.substr(0, e.name.find('|'))
                                        : e.name;
+    e.shard_fold = fold;
     examples.push_back(std::move(e));
   }
-  if (examples.empty()) fail(c.windows, ": the shard has no windows");
+}
+
+std::vector<Example> read_window_shards(const FinetuneConfig& c) {
+  std::vector<Example> examples;
+  if (!c.shard_splits) {
+    read_window_shard(c, c.windows, -1, examples);
+    if (examples.empty()) fail(c.windows, ": the shard has no windows");
+    return examples;
+  }
+  const char* const names[] = {"test", "valid", "train"};  // index = fold
+  for (int fold = 0; fold < 3; ++fold) {
+    const size_t before = examples.size();
+    read_window_shard(c, c.windows + "." + names[fold], fold, examples);
+    if (fold > 0 && examples.size() == before) fail(c.windows, ".", names[fold], ": the shard has no windows");
+  }
   return examples;
 }
 
 }  // namespace
 
 std::vector<Example> read_examples(const FinetuneConfig& c) {
-  if (!c.windows.empty()) return read_window_shard(c);
+  if (!c.windows.empty()) return read_window_shards(c);
   auto table = read_label_lines(c);
   std::vector<Example> examples;
   FastaReader reader(c.fasta);

@@ -53,6 +53,11 @@ std::vector<int> split_folds(const std::vector<Example>& examples, const std::st
 
 std::vector<int> assign_folds(const std::vector<Example>& examples, const FinetuneConfig& c, uint64_t seed) {
   if (!c.split.empty()) return split_folds(examples, c.split);
+  if (c.shard_splits) {  // read_examples set each window's fold from its shard
+    std::vector<int> fold;
+    for (const Example& e : examples) fold.push_back(e.shard_fold);
+    return fold;
+  }
   train::Rng rng(train::derive_seed(seed, 0xF01D5));
   std::vector<int> fold(examples.size(), 0);
   if (c.group_by != GroupBy::None) {

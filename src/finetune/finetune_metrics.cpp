@@ -14,8 +14,13 @@ double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 }  // namespace
 
 std::map<std::string, double> evaluation_metrics(const std::string& problem, int num_labels,
-                                                 const std::vector<Tensor>& logits, const std::vector<Tensor>& labels) {
+                                                 const std::vector<Tensor>& logits, const std::vector<Tensor>& labels,
+                                                 const std::vector<std::string>& label_names) {
   std::vector<double> scores, predictions_real, targets;
+  // three or more classes: per class c ≥ 1, softmax probability and "label is c"
+  const bool per_class = problem == "multiclass" && num_labels >= 3;
+  std::vector<std::vector<double>> class_scores(per_class ? num_labels : 0);
+  std::vector<std::vector<int>> class_labels(per_class ? num_labels : 0);
   std::vector<int> binary_labels, predicted_classes, classes;
   double loss_sum = 0;
   int64_t kept = 0;
@@ -35,6 +40,14 @@ std::map<std::string, double> evaluation_metrics(const std::string& problem, int
         predicted_classes.push_back(best);
         classes.push_back(static_cast<int>(y.data[r]));
         if (n == 2) scores.push_back(sigmoid(row[1])), binary_labels.push_back(static_cast<int>(y.data[r]));
+        if (per_class) {
+          double sum = 0;
+          for (int k = 0; k < n; ++k) sum += std::exp(static_cast<double>(row[k]) - row[best]);
+          for (int k = 1; k < n; ++k) {
+            class_scores[k].push_back(std::exp(static_cast<double>(row[k]) - row[best]) / sum);
+            class_labels[k].push_back(static_cast<int>(y.data[r]) == k ? 1 : 0);
+          }
+        }
       }
     } else if (problem == "regression") {
       for (int64_t i = 0; i < y.numel(); ++i)
@@ -59,6 +72,21 @@ std::map<std::string, double> evaluation_metrics(const std::string& problem, int
     return m;
   }
   m["accuracy"] = metrics::accuracy(predicted_classes, classes);
+  if (per_class) {
+    double sum = 0;
+    int terms = 0;
+    for (int k = 1; k < num_labels; ++k) {
+      const std::string name = static_cast<size_t>(k) < label_names.size() ? label_names[k] : "class" + std::to_string(k);
+      const double auprc = metrics::auprc(class_scores[k], class_labels[k]);
+      const double top_k = metrics::top_k_accuracy(class_scores[k], class_labels[k]);
+      m["auroc_" + name] = metrics::auroc(class_scores[k], class_labels[k]);
+      m["auprc_" + name] = auprc;
+      m["topk_" + name] = top_k;
+      for (double v : {auprc, top_k})
+        if (!std::isnan(v)) sum += v, ++terms;
+    }
+    m["mean_auprc_topk"] = terms > 0 ? sum / terms : NAN;
+  }
   if (!scores.empty()) {
     m["auroc"] = metrics::auroc(scores, binary_labels);
     m["auprc"] = metrics::auprc(scores, binary_labels);

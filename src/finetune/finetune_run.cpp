@@ -3,6 +3,7 @@
 // config beside them, then the test metrics; mean ± sd over all runs in summary.json (docs/finetuning.md).
 #include <omp.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -102,7 +103,7 @@ std::map<std::string, double> evaluate(RunContext& r, train::TrainingSession& se
     logits.push_back(session.head_evaluate(hb).logits);
     labels.push_back(hb.labels);
   }
-  return evaluation_metrics(r.c.head.problem_type, r.c.head.num_labels, logits, labels);
+  return evaluation_metrics(r.c.head.problem_type, r.c.head.num_labels, logits, labels, r.c.head.label_names);
 }
 
 json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>& folds) {
@@ -111,7 +112,8 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
   std::vector<size_t> train_rows, validation_rows, test_rows;
   for (size_t i = 0; i < folds.size(); ++i)
     (folds[i] == test_fold ? test_rows : folds[i] == validation_fold ? validation_rows : train_rows).push_back(i);
-  if (train_rows.empty() || validation_rows.empty() || test_rows.empty())
+  // shard_splits: the test shard may be empty (a held-out region scored by other means)
+  if (train_rows.empty() || validation_rows.empty() || (test_rows.empty() && !c.shard_splits))
     fail("finetune: seed ", seed, " fold ", test_fold, " has an empty train, validation or test set");
 
   std::vector<std::string> initialised;
@@ -131,13 +133,44 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
   const bool higher = higher_is_better(c.monitor);
   double best = NAN;
   int best_epoch = 0, stale = 0;
+  int64_t best_step = 0;
   TensorMap best_parameters = store.parameters();
   int64_t step = 0;
-  for (int epoch = 1; epoch <= c.epochs; ++epoch) {
+  double loss_sum = 0;
+  int64_t loss_count = 0;
+  // Validates, keeps the best weights, logs; true when early stopping says stop. Runs after every epoch and, with
+  // validate_every, every that many steps (a long epoch is then not one decision).
+  auto validate = [&](int epoch) {
+    const auto validation = evaluate(r, session, validation_rows);
+    const double value = validation.count(c.monitor) ? validation.at(c.monitor) : NAN;
+    const bool improved = std::isnan(best) ? !std::isnan(value) || best_epoch == 0
+                                           : (higher ? value > best : value < best);
+    if (improved) best = value, best_epoch = epoch, best_step = step, stale = 0, best_parameters = store.parameters();
+    else ++stale;
+    if (c.plateau && !std::isnan(value)) plateau.step(higher ? -value : value);
+    const double train_loss = loss_count ? loss_sum / static_cast<double>(loss_count) : NAN;
+    loss_sum = 0, loss_count = 0;
+    const json epoch_record = {{"seed", seed}, {"fold", test_fold}, {"epoch", epoch}, {"step", step},
+                               {"train_loss", train_loss}, {"lr", c.plateau ? plateau.lr() : c.lr},
+                               {"validation", validation}};
+    r.log.write(epoch_record);
+    if (r.options.on_record) r.options.on_record(epoch_record);
+    if (!r.options.quiet)
+      std::fprintf(stderr, "finetune seed %llu fold %d epoch %d step %lld train loss %.4f validation %s %.4f%s\n",
+                   static_cast<unsigned long long>(seed), test_fold, epoch, static_cast<long long>(step), train_loss,
+                   c.monitor.c_str(), value, improved ? " (best)" : "");
+    return stale >= c.patience || (c.max_steps > 0 && step >= c.max_steps);
+  };
+  bool stop = false;
+  const auto started = std::chrono::steady_clock::now();
+  auto out_of_time = [&] {
+    return c.max_wall_minutes > 0 &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() > 60 * c.max_wall_minutes;
+  };
+  for (int epoch = 1; epoch <= c.epochs && !stop; ++epoch) {
     std::vector<size_t> order = train_rows;
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-    double loss_sum = 0;
-    int64_t loss_count = 0;
+    bool validated_last = false;
     for (const auto& batch : batches_of(order, c.batch_size)) {
       if (c.max_steps > 0 && step >= c.max_steps) break;
       if (r.options.should_stop && r.options.should_stop())
@@ -152,29 +185,18 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
       if (result.kept == 0) continue;
       optimizer.step(store, c.plateau ? plateau.lr() : c.lr);
       loss_sum += result.loss, ++loss_count, ++step;
+      validated_last = false;
+      const bool timed_out = out_of_time();
+      if (timed_out || (c.validate_every > 0 && step % c.validate_every == 0)) {
+        validated_last = true;
+        if ((stop = validate(epoch) || timed_out)) break;
+      }
     }
-    const auto validation = evaluate(r, session, validation_rows);
-    const double value = validation.count(c.monitor) ? validation.at(c.monitor) : NAN;
-    const bool improved = std::isnan(best) ? !std::isnan(value) || epoch == 1
-                                           : (higher ? value > best : value < best);
-    if (improved) best = value, best_epoch = epoch, stale = 0, best_parameters = store.parameters();
-    else ++stale;
-    if (c.plateau && !std::isnan(value)) plateau.step(higher ? -value : value);
-    const double train_loss = loss_count ? loss_sum / static_cast<double>(loss_count) : NAN;
-    const json epoch_record = {{"seed", seed}, {"fold", test_fold}, {"epoch", epoch}, {"step", step},
-                               {"train_loss", train_loss}, {"lr", c.plateau ? plateau.lr() : c.lr},
-                               {"validation", validation}};
-    r.log.write(epoch_record);
-    if (r.options.on_record) r.options.on_record(epoch_record);
-    if (!r.options.quiet)
-      std::fprintf(stderr, "finetune seed %llu fold %d epoch %d step %lld train loss %.4f validation %s %.4f%s\n",
-                   static_cast<unsigned long long>(seed), test_fold, epoch, static_cast<long long>(step), train_loss,
-                   c.monitor.c_str(), value, improved ? " (best)" : "");
-    if (stale >= c.patience || (c.max_steps > 0 && step >= c.max_steps)) break;
+    if (!stop && !validated_last) stop = validate(epoch);
   }
 
   store.parameters() = best_parameters;
-  const auto test = evaluate(r, session, test_rows);
+  const auto test = test_rows.empty() ? std::map<std::string, double>{} : evaluate(r, session, test_rows);
   const std::string dir = c.output + "/seed" + std::to_string(seed) + "/fold" + std::to_string(test_fold) + "/best";
   store.save_model_folder(dir, r.model.tokenizer());
   AtomicOutput split(dir + "/split.tsv", false);  // so baselines can train on exactly this split
@@ -185,7 +207,8 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
   AtomicOutput config_copy(dir + "/finetune_config.json", false);
   config_copy.stream() << c.source_json.dump(2) << "\n";
   config_copy.commit();
-  json record = {{"seed", seed}, {"fold", test_fold}, {"best_epoch", best_epoch}, {"best_validation", best},
+  json record = {{"seed", seed}, {"fold", test_fold}, {"best_epoch", best_epoch}, {"best_step", best_step},
+                 {"steps", step}, {"best_validation", best},
                  {"checkpoint", dir}, {"test", test}, {"train", train_rows.size()},
                  {"validation_size", validation_rows.size()}, {"test_size", test_rows.size()}};
   r.log.write(record);
@@ -217,6 +240,7 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
   head_config.head.problem_type = c.head.problem_type;
   head_config.head.transform = c.head.transform;
   head_config.head.dropout = c.head.dropout;
+  head_config.head.label_names = c.head.label_names;
   Encoded encoded;
   for (const auto& e : examples) {
     auto ids = model->tokenizer().encode(e.sequence).ids;

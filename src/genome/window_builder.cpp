@@ -71,7 +71,25 @@ nlohmann::json parameters_json(const WindowJob& job) {
   return {{"min_length", p.min_length}, {"max_length", p.max_length},
           {"stride", p.stride}, {"random_offsets", p.random_offsets},
           {"seed", p.seed}, {"max_n_fraction", p.max_n_fraction}, {"dedup", p.dedup},
+          {"site_free_share", p.site_free_share},
           {"holdout", job.holdout}, {"valid", job.valid}};
+}
+
+// True when a labelled window holds an acceptor or a donor.
+bool holds_site(const std::vector<int8_t>& labels) {
+  return std::any_of(labels.begin(), labels.end(),
+                     [](int8_t v) { return v == label_acceptor || v == label_donor; });
+}
+
+// A uniform draw in [0, 1) fixed by (seed, input, record, offset): which site-free windows are kept does not depend
+// on the order of the inputs or on the other windows.
+double window_draw(uint64_t seed, uint64_t stream, int64_t offset) {
+  uint64_t x = seed * 0x9e3779b97f4a7c15ull ^ (stream + 0x632be59bd9b4e019ull) * 0xbf58476d1ce4e5b9ull ^
+               static_cast<uint64_t>(offset) * 0x94d049bb133111ebull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
 }
 
 }  // namespace
@@ -80,6 +98,9 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
   const WindowParams& params = job.params;
   if (params.min_length < 1 || params.max_length < params.min_length) fail("window lengths need 1 <= min <= max");
   if (params.stride < 0) fail("--stride must be positive");
+  if (!(params.site_free_share >= 0 && params.site_free_share <= 1)) fail("--site-free-share must be in [0, 1]");
+  if (params.site_free_share < 1 && job.splice_annotation.empty())
+    fail("--site-free-share needs splice-site labels (--splice-labels)");
   if (!job.splice_annotation.empty() && !job.branchpoint_bed.empty())
     fail("a shard holds one kind of labels: give splice-site or branchpoint labels, not both");
   WindowSummary summary;
@@ -130,7 +151,8 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
       int split = listed(job.holdout, summary.species, input.species, origin.chrom)    ? 2
                   : listed(job.valid, summary.species, input.species, origin.chrom) ? 1
                                                                                      : 0;
-      for (const WindowSpan& w : sample_windows(length, params, (input_index << 40) + record_index)) {
+      const uint64_t stream = (input_index << 40) + record_index;
+      for (const WindowSpan& w : sample_windows(length, params, stream)) {
         std::string_view view(record.sequence.data() + w.offset, static_cast<size_t>(w.length));
         if (non_acgt_fraction(view) > params.max_n_fraction) {
           ++summary.too_many_n;
@@ -155,6 +177,11 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
           const SequenceOrigin& g = where.genomic;
           if (splice_sites) splice_sites->label(g.chrom, g.start, g.end, g.strand, labels.data());
           else branchpoints->label(g.chrom, g.start, g.end, g.strand, labels.data());
+          if (splice_sites && params.site_free_share < 1 && !holds_site(labels) &&
+              window_draw(params.seed, stream, w.offset) >= params.site_free_share) {
+            ++summary.site_free_dropped;
+            continue;
+          }
         }
         writers[split]->add(tokens, species, with_labels ? labels.data() : nullptr, where, input.species);
         WindowCounts& counts = summary.counts[species][split];

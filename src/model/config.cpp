@@ -1,5 +1,6 @@
 // config.json of either layout -> ModelConfig. MultiMolecule names (hidden_dropout, attention_dropout, head, ...) and
 // the original HF BERT names (hidden_dropout_prob, attention_probs_dropout_prob) are both read.
+#include <algorithm>
 #include "splicebert/config.hpp"
 
 #include <nlohmann/json.hpp>
@@ -119,6 +120,24 @@ ModelConfig ModelConfig::from_json(const json& j, const std::string& source) {
   c.head.act = read_string(head, "act", "none", source);
   c.head.layer_norm_eps = read_number(head, "layer_norm_eps", 1e-12, source);
   if (auto it = head.find("bias"); it != head.end() && it->is_boolean()) c.head.bias = it->get<bool>();
+  if (auto it = j.find("id2label"); it != j.end() && it->is_object() && c.head.num_labels > 0) {
+    // {"0": "no_splice", ...}: used only when it names every channel once; another tool's id2label that does not
+    // fit (e.g. a default LABEL_0 / LABEL_1 beside another num_labels) is left alone, not refused
+    std::vector<std::string> names(static_cast<size_t>(c.head.num_labels));
+    bool fits = it->size() == names.size();
+    for (const auto& [key, value] : it->items()) {
+      size_t index = 0, used = 0;
+      try {
+        index = std::stoul(key, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != key.size() || index >= names.size() || !value.is_string()) fits = false;
+      else names[index] = value.get<std::string>();
+    }
+    if (fits && std::none_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
+      c.head.label_names = std::move(names);
+  }
   parse_head_transform(c.head.transform, source);  // the one parser of these spellings (enums.hpp)
   parse_problem_type(c.head.problem_type, source);
   if (c.head.kind != HeadKind::None && c.head.num_labels < 1)
@@ -192,6 +211,15 @@ json ModelConfig::to_json(Layout target) const {
   head_json["transform"] = or_null(head.transform);
   head_json["transform_act"] = head.transform_act;
   j["head"] = head_json;
+  if (!head.label_names.empty()) {
+    json id2label = json::object(), label2id = json::object();
+    for (size_t i = 0; i < head.label_names.size(); ++i) {
+      id2label[std::to_string(i)] = head.label_names[i];
+      label2id[head.label_names[i]] = static_cast<int>(i);
+    }
+    j["id2label"] = id2label;
+    j["label2id"] = label2id;
+  }
   return j;
 }
 
