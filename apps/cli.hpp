@@ -58,7 +58,7 @@ void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--
 void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
 // --shard I/N: the I-th of N contiguous blocks of the input records (splicebert/shard.hpp); "" = all.
 void add_shard_option(CLI::App& app, std::string& shard);
-// --splice-model DIR (default: the shipped models/splice-site when present; "none" = no deltas) and --distance D:
+// --splice-model DIR (default "none" = no deltas, until a trained models/splice-site ships) and --distance D:
 // SpliceAI-style deltas of score-vcf and score-pairs (docs/splice-sites.md).
 void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance);
 
