@@ -2,10 +2,10 @@
 # The sanitized half of CI (called by scripts/test.sh after the normal suite, hence by .ci/run). One g++ build folder,
 # build-asan/, with AddressSanitizer + UndefinedBehaviorSanitizer (-O1 -g, non-recovering UBSan), holding only what
 # reads untrusted input, so that a cold build fits CI's budget on two cores (docs/fuzzing.md, "In CI"):
-#  1. the GoogleTest binaries of the readers and parsers (io, genome, tokenizer, configs, variant VCF / pairs, window
-#     shards, the hostile-input CLI tests; the CLI they run is sanitized too), run under ctest;
-#  2. every fuzz target built as a replay program (fuzz/replay_main.cpp, -DSPLICEBERT_FUZZ_REPLAY=ON), run on its
-#     corpus (fuzz/corpus/<name>/ plus the fixture seeds of fuzz/seed_corpus.sh) and FUZZ_MUTATIONS seeded mutations.
+#  1. every fuzz target built as a replay program (fuzz/replay_main.cpp, -DSPLICEBERT_FUZZ_REPLAY=ON), run on its
+#     corpus (fuzz/corpus/<name>/ plus the fixture seeds of fuzz/seed_corpus.sh) and FUZZ_MUTATIONS seeded mutations;
+#  2. the GoogleTest binaries of the readers and parsers (io, genome, tokenizer, configs, variant VCF / pairs, window
+#     shards, the hostile-input CLI tests; the CLI they run is sanitized too), run under ctest.
 # Any sanitizer report, crash, leak or failed test fails the run.
 # Opt-in extras (not in CI, too slow for it): SANITIZE_ALL=1 builds and runs the whole suite sanitized;
 # RUN_LIBFUZZER=1 builds the clang libFuzzer targets (build-fuzz/) and runs each for FUZZ_SECONDS (default 20).
@@ -21,7 +21,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 
 # The readers of untrusted input and their tests (a test binary not listed here is not built in CI's build-asan/).
 reader_tests=(io_atomic_test io_fasta_test io_npy_test io_npz_test io_safetensors_test io_torch_test io_zip_test
-              genome_unit_test genome_bad_input_test genome_windows_test genome_extract_golden_test
+              genome_unit_test genome_bad_input_test genome_windows_test genome_extract_golden_test genome_reference_index_test
               variant_sites_test variant_spelling_test enums_test finetune_folds_test train_data_test
               cli_bad_input_test cli_hostile_inputs_test cli_hostile_vcf_test cli_variant_vcf_io_test
               cli_annotation_format_test)
@@ -46,32 +46,17 @@ seed_corpus() {  # the committed seeds plus the ones made from the fixtures, in 
   done
 }
 
-if [[ "${SKIP_ASAN_SUITE:-0}" != 1 || "${SKIP_FUZZ:-0}" != 1 ]]; then
-  start=$SECONDS
-  flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE= "${launcher[@]}" -DSPLICEBERT_BENCH=OFF \
-        -DSPLICEBERT_PYTHON=OFF -DSPLICEBERT_FUZZ_REPLAY=ON \
-        -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
-        -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-  targets=("${reader_tests[@]}" fuzz_all)
-  [[ "${SANITIZE_ALL:-0}" == 1 ]] && targets=(all fuzz_all)
-  nice cmake --build build-asan -j"$jobs" --target "${targets[@]}"
-  echo "sanitized build: $((SECONDS - start)) s" >&2
-fi
+flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE= "${launcher[@]}" -DSPLICEBERT_BENCH=OFF \
+      -DSPLICEBERT_PYTHON=OFF -DSPLICEBERT_FUZZ_REPLAY=ON \
+      -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+      -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 
-if [[ "${SKIP_ASAN_SUITE:-0}" != 1 ]]; then
-  start=$SECONDS
-  # Excluded: tests that run the CLI under `prlimit --as` (AddressSanitizer reserves terabytes of address space for
-  # its shadow memory, so an address-space limit makes every sanitized process fail to start). They run in the
-  # normal suite; what they guard (no large allocation) is not what the sanitizers check. *_NOT_BUILT: the test
-  # binaries outside reader_tests (ctest lists them as placeholders). server/browser: pytest and node, whole-server
-  # runs that the normal suite covers.
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'server|browser' \
-        -E 'HostileModel\.|UnderAMemoryLimit|_NOT_BUILT'
-  echo "sanitized suite: $((SECONDS - start)) s" >&2
-fi
-
+# 1. The fuzz targets as replay programs first: they need only the library, so a broken reader fails CI early.
 if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
+  start=$SECONDS
+  nice cmake --build build-asan -j"$jobs" --target fuzz_all
+  echo "sanitized build (library + fuzz targets): $((SECONDS - start)) s" >&2
   start=$SECONDS
   seed_corpus
   for target in $(printf '%s\n' "${!corpus[@]}" | sort); do
@@ -86,6 +71,24 @@ if [[ "${SKIP_FUZZ:-0}" != 1 ]]; then
     echo "fuzz replay: $target ($(ls "$work/corpus/$name" | wc -l) files + $mutations mutations) $((SECONDS - t0)) s" >&2
   done
   echo "fuzz replays: $((SECONDS - start)) s" >&2
+fi
+
+# 2. The readers' GoogleTest binaries (and the sanitized CLI the cli_/genome_ tests run), under ctest.
+if [[ "${SKIP_ASAN_SUITE:-0}" != 1 ]]; then
+  start=$SECONDS
+  targets=("${reader_tests[@]}")
+  [[ "${SANITIZE_ALL:-0}" == 1 ]] && targets=(all)
+  nice cmake --build build-asan -j"$jobs" --target "${targets[@]}"
+  echo "sanitized build (CLI + reader tests): $((SECONDS - start)) s" >&2
+  start=$SECONDS
+  # Excluded: tests that run the CLI under `prlimit --as` (AddressSanitizer reserves terabytes of address space for
+  # its shadow memory, so an address-space limit makes every sanitized process fail to start). They run in the
+  # normal suite; what they guard (no large allocation) is not what the sanitizers check. *_NOT_BUILT: the test
+  # binaries outside reader_tests (ctest lists them as placeholders). server/browser: pytest and node, whole-server
+  # runs that the normal suite covers.
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'server|browser' \
+        -E 'HostileModel\.|UnderAMemoryLimit|_NOT_BUILT'
+  echo "sanitized suite: $((SECONDS - start)) s" >&2
 fi
 
 if [[ "${RUN_LIBFUZZER:-0}" == 1 ]]; then
