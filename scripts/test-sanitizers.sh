@@ -9,12 +9,12 @@
 # Any sanitizer report, crash, leak or failed test fails the run.
 # Opt-in extras (not in CI, too slow for it): SANITIZE_ALL=1 builds and runs the whole suite sanitized;
 # RUN_LIBFUZZER=1 builds the clang libFuzzer targets (build-fuzz/) and runs each for FUZZ_SECONDS (default 20).
-# Environment: FUZZ_MUTATIONS (default 2000), SANITIZER_JOBS (default nproc), SKIP_ASAN_SUITE=1 / SKIP_FUZZ=1.
+# Environment: FUZZ_MUTATIONS (default 20000), SANITIZER_JOBS (default nproc), SKIP_ASAN_SUITE=1 / SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs="${SANITIZER_JOBS:-$(nproc)}"
-mutations="${FUZZ_MUTATIONS:-2000}"
+mutations="${FUZZ_MUTATIONS:-20000}"
 export SPLICEBERT_FIXTURES="${SPLICEBERT_FIXTURES:-$(cd .. && pwd)/shared/fixtures}"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
