@@ -4,6 +4,7 @@
 #include <map>
 
 #include "http_support.hpp"
+#include "request_bodies.hpp"
 #include "splicebert/variant_lookup.hpp"
 
 namespace splicebert::server {
@@ -48,38 +49,8 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
   http.Post("/score", [&](const httplib::Request& req, httplib::Response& res) {
     guarded(ctx, req, res, [&] {
       require_mlm_head(ctx);
-      const json body = parse_body(req);
-      auto it = body.find("pairs");
-      if (it == body.end() || !it->is_array() || it->empty())
-        throw ApiError(422, "'pairs' must be a non-empty list of {id, ref, alt, pos}");
-      if (it->size() > ctx.options.max_sequences)
-        throw ApiError(422, "at most " + std::to_string(ctx.options.max_sequences) + " pairs per request");
-      const std::string center = string_field(body, "center", "variant");
-      if (center != "variant" && center != "exon") throw ApiError(422, "'center' must be variant or exon");
-      std::vector<variant::SequencePair> pairs;
-      for (size_t i = 0; i < it->size(); ++i) {
-        const json& p = (*it)[i];
-        if (!p.is_object()) throw ApiError(422, "pair " + std::to_string(i) + " is not an object");
-        variant::SequencePair pair;
-        pair.id = string_field(p, "id", "pair" + std::to_string(i + 1));
-        pair.ref = string_field(p, "ref");
-        pair.alt = string_field(p, "alt");
-        const int64_t limit = ctx.options.max_sequence_nt;
-        if (static_cast<int64_t>(pair.ref.size()) > limit || static_cast<int64_t>(pair.alt.size()) > limit)
-          throw ApiError(422, "pair " + std::to_string(i) + " is longer than " + std::to_string(limit) + " nt");
-        pair.position = int_field(p, "pos", -1, 0, static_cast<int64_t>(pair.ref.size()) - 1);
-        if (pair.position < 0) throw ApiError(422, "pair " + std::to_string(i) + ": 'pos' is required (0-based)");
-        const bool has_start = p.contains("exon_start"), has_end = p.contains("exon_end");
-        if (has_start != has_end) throw ApiError(422, "pair " + std::to_string(i) + ": give exon_start and exon_end together");
-        if (has_start) {
-          const int64_t L = static_cast<int64_t>(pair.ref.size());
-          variant::Span exon{int_field(p, "exon_start", 0, 0, L), int_field(p, "exon_end", 0, 0, L)};
-          if (exon.end <= exon.start) throw ApiError(422, "pair " + std::to_string(i) + ": exon_end must exceed exon_start");
-          pair.exon = exon;
-        }
-        pair.line = static_cast<int64_t>(i);
-        pairs.push_back(std::move(pair));
-      }
+      ScoreRequest request = read_score_request(parse_body(req), ctx.options.max_sequences, ctx.options.max_sequence_nt);
+      const std::vector<variant::SequencePair>& pairs = request.pairs;
       std::vector<variant::SubstitutionJob> jobs;
       std::vector<std::string> reasons(pairs.size());
       std::vector<int64_t> job_of(pairs.size(), -1);
@@ -87,8 +58,7 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
       for (size_t i = 0; i < pairs.size(); ++i) {
         reasons[i] = variant::pair_problem(pairs[i]);
         if (!reasons[i].empty()) continue;
-        auto job = variant::pair_job(pairs[i], center == "exon" ? variant::Center::Exon : variant::Center::Variant,
-                                     window_nt(ctx));
+        auto job = variant::pair_job(pairs[i], request.center, window_nt(ctx));
         if (!job) {
           reasons[i] = "OUTSIDE_WINDOW";
           continue;

@@ -55,21 +55,42 @@ void refuse_duplicate_names(const std::string& path) {
   }
 }
 
-std::vector<Contig> read_fai(const std::string& fai) {
+// The .fai is trusted no further than the FASTA: a line whose layout cannot describe a FASTA record (negative
+// numbers, a line end of more than two bytes, a last base whose file offset overflows or, for a plain file, lies past
+// its end) is refused here, so that no later read computes an offset from it or sizes a buffer by it.
+std::vector<Contig> read_fai(const std::string& fai, int64_t plain_file_size) {
   std::vector<Contig> contigs;
+  std::unordered_map<std::string, int64_t> first_line;
   LineReader lines(fai);
   std::string_view line;
   std::vector<std::string_view> fields;
   while (lines.next(line)) {
     if (line.empty()) continue;
     split_fields(line, '\t', fields);
-    Contig c;
     std::optional<int64_t> values[4];
     for (int i = 0; i < 4 && i + 1 < static_cast<int>(fields.size()); ++i) values[i] = parse_int64(fields[i + 1]);
     if (fields.size() < 5 || !values[0] || !values[1] || !values[2] || !values[3] || *values[2] > *values[3] ||
         (*values[0] > 0 && *values[2] < 1))
       fail(lines.where(), ": malformed FASTA index line");
-    contigs.push_back({std::string(fields[0]), *values[0], *values[1], *values[2], *values[3]});
+    const Contig c{std::string(fields[0]), *values[0], *values[1], *values[2], *values[3]};
+    if (c.length < 0 || c.offset < 0 || c.line_bases < 0)
+      fail(lines.where(), ": negative length or offset in the FASTA index");
+    if (c.length > 0) {
+      if (c.line_width - c.line_bases > 2)
+        fail(lines.where(), ": line width ", c.line_width, " exceeds ", c.line_bases, " bases by more than a line end");
+      // File offset of the last base, offset + (n-1)/bases*width + (n-1)%bases, without overflowing.
+      int64_t last = 0;
+      const int64_t full_lines = (c.length - 1) / c.line_bases;
+      if (__builtin_mul_overflow(full_lines, c.line_width, &last) || __builtin_add_overflow(last, c.offset, &last) ||
+          __builtin_add_overflow(last, (c.length - 1) % c.line_bases, &last) || last == INT64_MAX)
+        fail(lines.where(), ": sequence '", c.name, "' ends past any file size");
+      if (plain_file_size >= 0 && last >= plain_file_size)
+        fail(lines.where(), ": sequence '", c.name, "' ends at byte ", last + 1, " but the FASTA has ", plain_file_size,
+             " bytes (a stale or foreign index?)");
+    }
+    auto [it, inserted] = first_line.try_emplace(c.name, lines.line_number());
+    if (!inserted) fail(lines.where(), ": duplicate sequence name '", c.name, "' (first at line ", it->second, ")");
+    contigs.push_back(c);
   }
   return contigs;
 }
@@ -98,8 +119,10 @@ Reference::Reference(const std::string& path, size_t cache_window, int threads)
   State& s = *state_;
   s.file = bgzf_open(path.c_str(), "r");
   if (!s.file) fail(path, ": cannot open the reference FASTA");
+  std::error_code size_error;
+  const int64_t plain_size = kind == 0 ? static_cast<int64_t>(fs::file_size(path, size_error)) : -1;
   auto load = [&](const std::string& fai, const std::string& gzi) {
-    s.contigs = read_fai(fai);
+    s.contigs = read_fai(fai, size_error ? -1 : plain_size);
     if (kind == 2 && bgzf_index_load(s.file, gzi.c_str(), nullptr) != 0) fail(gzi, ": cannot load the bgzip index");
   };
   std::string fai = path + ".fai", gzi = path + ".gzi";
