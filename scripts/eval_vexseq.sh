@@ -65,35 +65,13 @@ else
 fi
 
 # 3. metrics: AUROC (Mann-Whitney, ties counted half) and AUPRC (average precision, ties as one threshold)
-python3 - "$work/pairs.tsv" "$work/scores.tsv" "$model" "$work/pwm.tsv" <<'PY'
+PYTHONPATH="$here/scripts" python3 - "$work/pairs.tsv" "$work/scores.tsv" "$model" "$work/pwm.tsv" <<'PY'
 import csv, math, sys
 pairs = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t")}
 scores = {r["id"]: r for r in csv.DictReader((l for l in open(sys.argv[2]) if not l.startswith("#")), delimiter="\t")}
 pwm = {r["id"]: r["pwm_delta"] for r in csv.DictReader(open(sys.argv[4]), delimiter="\t")}
 
-def auroc(values, labels):
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks, i = [0.0] * len(values), 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        for k in range(i, j + 1): ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    pos = sum(labels); neg = len(labels) - pos
-    return (sum(r for r, l in zip(ranks, labels) if l) - pos * (pos + 1) / 2) / (pos * neg)
-
-def auprc(values, labels):
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    total, tp, seen, ap, i = sum(labels), 0, 0, 0.0, 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        block = order[i:j + 1]
-        new_tp = sum(labels[k] for k in block)
-        tp += new_tp; seen += len(block)
-        ap += (new_tp / total) * (tp / seen)
-        i = j + 1
-    return ap
+from baseline_metrics import auroc, average_precision as auprc  # scripts/: one AUROC / AUPRC for every script
 
 def distance(p, s, e):  # nt from the variant to the nearest exon-intron junction, counting the variant's own base
     return s - p if p < s else p - e + 1 if p >= e else min(p - s + 1, e - p)

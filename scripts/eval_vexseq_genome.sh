@@ -70,7 +70,7 @@ PY
 
 # 4. metrics (the same AUROC / AUPRC rules as scripts/eval_vexseq.sh)
 bcftools query -f '%ID\t%INFO/SpliceBERT_DS\n' "$work/scored.vcf" > "$work/scores.tsv"
-python3 - "$work/labels.tsv" "$work/scores.tsv" <<'PY'
+PYTHONPATH="$here/scripts" python3 - "$work/labels.tsv" "$work/scores.tsv" <<'PY'
 import csv, sys
 labels = {r["id"]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t")}
 scores = {}
@@ -79,29 +79,7 @@ for line in open(sys.argv[2]):
     scores[vid] = max((float(v) for e in ds.split(",") if e != "." for v in e.split("|")[2:6] if v != "."),
                       default=None)
 
-def auroc(values, labels):
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks, i = [0.0] * len(values), 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        for k in range(i, j + 1): ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    pos = sum(labels); neg = len(labels) - pos
-    return (sum(r for r, l in zip(ranks, labels) if l) - pos * (pos + 1) / 2) / (pos * neg)
-
-def auprc(values, labels):
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    total, tp, seen, ap, i = sum(labels), 0, 0, 0.0, 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        block = order[i:j + 1]
-        new_tp = sum(labels[k] for k in block)
-        tp += new_tp; seen += len(block)
-        ap += (new_tp / total) * (tp / seen)
-        i = j + 1
-    return ap
+from baseline_metrics import auroc, average_precision as auprc  # scripts/: one AUROC / AUPRC for every script
 
 def ranks(values):  # average ranks, ties counted half
     order = sorted(range(len(values)), key=lambda i: values[i])
