@@ -124,7 +124,7 @@ TEST(VariantSites, ExonCentredWindowsAndOutsideWindow) {
 }
 
 TEST(VariantSites, ConsequenceTerms) {
-  genome::TranscriptModel plus{"chr1", "t", "g", '+', {200, 1500}, {{200, 400}, {600, 800}, {1300, 1500}}, 1, 1};
+  genome::TranscriptModel plus{"chr1", "t", "g", "", '+', {200, 1500}, {{200, 400}, {600, 800}, {1300, 1500}}, 1, 1};
   EXPECT_STREQ(consequence(plus, 400), "splice_donor_variant");
   EXPECT_STREQ(consequence(plus, 401), "splice_donor_variant");
   EXPECT_STREQ(consequence(plus, 598), "splice_acceptor_variant");
