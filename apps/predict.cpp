@@ -188,6 +188,14 @@ int run(const PredictOptions& o) {
     first = shard.begin(total);
     end = shard.end(total);
   }
+  if (input != "-") {  // a file can be read twice: count its nucleotides first, for the fraction done and the ETA
+    FastaReader counting(input);
+    FastaRecord counted;
+    int64_t total = 0, counted_index = -1;
+    while (counting.next(counted))
+      if (++counted_index >= first && counted_index < end) total += static_cast<int64_t>(counted.sequence.size());
+    progress.set_total(total);
+  }
   FastaReader reader(input);
   FastaRecord record;
   int64_t records = 0, nucleotides = 0;

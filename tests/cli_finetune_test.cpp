@@ -118,6 +118,9 @@ TEST_F(FinetuneCli, SequenceHeadTrainsSavesAndPredicts) {
   EXPECT_NE(to_stdout.err.find("predict: " + std::to_string(rows.size() - 1) + " records, "), std::string::npos)
       << to_stdout.err;
   EXPECT_NE(to_stdout.err.find(" nt/s"), std::string::npos) << to_stdout.err;
+  // Read from a file, the input is counted first: the first progress line has the fraction done and an ETA.
+  EXPECT_NE(to_stdout.err.find("predict: 0 records, 0 nt, 0 nt/s, 0.0 % done, ETA "), std::string::npos)
+      << to_stdout.err;
   std::string file_text;
   for (const auto& row : lines_of(dir / "scores.tsv")) file_text += row + "\n";
   const auto without_command = [](const std::string& text) {  // the command lines differ (--tsv FILE)

@@ -1,9 +1,11 @@
 // Output files that never destroy what they point at (docs/cli.md, "Outputs"): devices and FIFOs are written in place,
 // symlinks are written through, regular files are replaced atomically by a temporary created exclusively beside
 // the final target, flushed to disk before the rename, and removed on error or on SIGINT/SIGTERM/SIGHUP.
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
+#include "splicebert/signal_cleanup.hpp"
 
 namespace splicebert {
 
@@ -53,9 +56,44 @@ void unregister_temporary(int slot) {
   std::free(temporary_slots[slot].exchange(nullptr));
 }
 
+// Temporary folders, the same way (FolderRemovedOnSignal).
+std::atomic<char*> folder_slots[kTemporarySlots];
+
+// Deletes what `folder_fd` holds and closes it, with async-signal-safe calls only (getdents64 through syscall,
+// unlinkat, openat, close): no allocation, no locks. Subfolders are followed `depth` levels down.
+void remove_contents_signal_safe(int folder_fd, int depth) {
+  alignas(8) char buffer[4096];
+  for (;;) {
+    const long bytes = ::syscall(SYS_getdents64, folder_fd, buffer, sizeof buffer);
+    if (bytes <= 0) break;
+    for (long offset = 0; offset < bytes;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer + offset);
+      offset += entry->d_reclen;
+      const char* name = entry->d_name;
+      if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+      if (entry->d_type == DT_DIR) {
+        if (depth > 0) {
+          const int child = ::openat(folder_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (child >= 0) remove_contents_signal_safe(child, depth - 1);
+        }
+        ::unlinkat(folder_fd, name, AT_REMOVEDIR);
+      } else {
+        ::unlinkat(folder_fd, name, 0);
+      }
+    }
+  }
+  ::close(folder_fd);
+}
+
 extern "C" void remove_temporaries_and_die(int signal_number) {
   for (auto& slot : temporary_slots)
     if (char* name = slot.load()) ::unlink(name);
+  for (auto& slot : folder_slots)
+    if (char* name = slot.load()) {
+      const int fd = ::open(name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd >= 0) remove_contents_signal_safe(fd, 3);
+      ::rmdir(name);
+    }
   ::signal(signal_number, SIG_DFL);
   ::raise(signal_number);
 }
@@ -186,6 +224,22 @@ void OutputFile::commit() {
   if (::rename(temp_path_.c_str(), target_.path.c_str()) != 0)
     fail(path_, ": cannot rename ", temp_path_, " onto it: ", reason(errno));
   committed_ = true;
+}
+
+FolderRemovedOnSignal::FolderRemovedOnSignal(const std::string& path) {
+  char* copy = ::strdup(path.c_str());
+  for (int i = 0; i < kTemporarySlots; ++i) {
+    char* expected = nullptr;
+    if (folder_slots[i].compare_exchange_strong(expected, copy)) {
+      slot_ = i;
+      return;
+    }
+  }
+  std::free(copy);  // more than 256 at once: still cleaned up on errors, only not on signals
+}
+
+FolderRemovedOnSignal::~FolderRemovedOnSignal() {
+  if (slot_ >= 0) std::free(folder_slots[slot_].exchange(nullptr));
 }
 
 void remove_output_temporaries_on_signals() {

@@ -1,4 +1,5 @@
 #include "splicebert/convert.hpp"
+#include "splicebert/signal_cleanup.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -131,6 +132,7 @@ void convert_checkpoint(const std::string& in_dir, const std::string& out_dir, c
   const fs::path final_dir(out_dir);
   const fs::path temp_dir = final_dir.parent_path() / (final_dir.filename().string() + ".tmp." + std::to_string(getpid()));
   fs::remove_all(temp_dir, ec);
+  const FolderRemovedOnSignal interrupted(temp_dir.string());  // Ctrl-C or a scheduler's SIGTERM leaves no OUT.tmp.PID
   fs::create_directories(temp_dir);
   try {
     const Layout target = to_multimolecule ? Layout::MultiMolecule : Layout::Original;

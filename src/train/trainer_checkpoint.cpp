@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "splicebert/error.hpp"
+#include "splicebert/signal_cleanup.hpp"
 #include "splicebert/io.hpp"
 
 namespace splicebert::train::detail {
@@ -127,6 +128,7 @@ void write_checkpoint(const std::string& dir, const ParameterStore& store, const
                         ("." + final_path.filename().string() + ".tmp-" + std::to_string(::getpid()));
   std::error_code ec;
   fs::remove_all(temp, ec);
+  const FolderRemovedOnSignal interrupted(temp.string());  // a killed run leaves no .NAME.tmp-PID behind
   fs::create_directories(temp, ec);
   if (ec) fail(temp.string(), ": cannot create the directory: ", ec.message());
   store.save_model_folder(temp.string(), tokenizer);

@@ -11,7 +11,7 @@ import sys
 # Which layer owns each public header (include/splicebert/NAME.hpp). "core" is what every layer may use.
 PUBLIC_HEADER_LAYER = {
     "error": "core", "tensor": "core", "stop": "core", "precision": "core", "linear": "core",
-    "io": "io", "fasta": "io", "shard": "io",
+    "io": "io", "fasta": "io", "shard": "io", "signal_cleanup": "io",
     "tokenizer": "tokenizer", "tokenizer_files": "tokenizer",
     "model": "model", "config": "model", "enums": "model", "heads": "model", "pipelines": "model",
     "convert": "model", "base_checkpoint": "model", "build_info": "model",
