@@ -31,10 +31,7 @@ int run(const PrecomputeOptions& o) {
   load.precision = o.precision;
   warn_if_shipped_model("precompute", o.model, o.quiet);
   auto model = Model::load(o.model, load);
-  const int64_t max_nt = model->config().max_position_embeddings - 2;
-  const int64_t window = o.window > 0 ? o.window : max_nt;
-  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
-  if (window < 2 * 100 + 1) fail("--window ", window, " is shorter than the 201 nt the context KL needs");
+  const int64_t window = variant::scoring_window(*model, o.window);
 
   genome::Diagnostics diagnostics(false, o.quiet);
   genome::Reference reference(o.fasta);

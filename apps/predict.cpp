@@ -6,6 +6,7 @@
 // per record in an npz. A splice-site model (3-channel token head: no_splice, acceptor, donor) is a site caller
 // (docs/splice-sites.md): -o is the BED6 of called sites (both channels, merged over overlapping records) or, with
 // --json, the sites per record; --tracks PREFIX writes one track per channel and strand (bedGraph, --bgzip, --bigwig).
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <tuple>
@@ -181,19 +182,23 @@ int run(const PredictOptions& o) {
   out.tsv << '\n';
   RateProgress progress(o.quiet, "predict", "nt");
   // --shard: records [first, end) of the input (genome mode: of the extracted regions, in extraction order).
+  // A file can be read twice: one pass first gives the records' lengths, for --shard's block and for the fraction
+  // done and ETA of the progress line (standard input: rate only, and --shard needs a file).
   int64_t first = 0, end = INT64_MAX, index = -1;
-  if (!o.shard.empty()) {
-    const Shard shard = Shard::parse(o.shard);
-    const int64_t total = count_fasta_records(input);
-    first = shard.begin(total);
-    end = shard.end(total);
-  }
-  if (input != "-") {  // a file can be read twice: count its nucleotides first, for the fraction done and the ETA
+  if (!o.shard.empty() && input == "-")
+    fail("--shard needs the input as a file (it counts the records first), not standard input");
+  if (input != "-") {
+    std::vector<int64_t> lengths;
     FastaReader counting(input);
     FastaRecord counted;
-    int64_t total = 0, counted_index = -1;
-    while (counting.next(counted))
-      if (++counted_index >= first && counted_index < end) total += static_cast<int64_t>(counted.sequence.size());
+    while (counting.next(counted)) lengths.push_back(static_cast<int64_t>(counted.sequence.size()));
+    if (!o.shard.empty()) {
+      const Shard shard = Shard::parse(o.shard);
+      first = shard.begin(static_cast<int64_t>(lengths.size()));
+      end = shard.end(static_cast<int64_t>(lengths.size()));
+    }
+    int64_t total = 0;
+    for (int64_t r = first; r < std::min<int64_t>(end, static_cast<int64_t>(lengths.size())); ++r) total += lengths[r];
     progress.set_total(total);
   }
   FastaReader reader(input);

@@ -19,9 +19,8 @@ struct Shard {
   bool contains(int64_t record, int64_t total) const { return record >= begin(total) && record < end(total); }
 };
 
-// Records of a VCF / BCF (bgzip or not; never stdin) and of a FASTA file, counted by reading the file once.
+// Records of a VCF / BCF (bgzip or not; never stdin), counted by reading the file once.
 int64_t count_vcf_records(const std::string& path);
-int64_t count_fasta_records(const std::string& path);
 
 // Lays the shard outputs `inputs` (in shard order) end to end into `output`, as the unsharded run writes it:
 //  - .npz: the members of every shard in order; the per-run arrays `pooled` (rows stacked) and `names` (joined)

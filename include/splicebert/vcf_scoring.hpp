@@ -73,6 +73,10 @@ class VcfScorer {
   VcfScoringStats stats_;
 };
 
+// The genomic scoring window in nt: `requested` (0 = the model's maximum), checked against the model's maximum and
+// the 201 nt the context KL reads. score-vcf and precompute share it, so a table and a run agree on windows.
+int64_t scoring_window(const Model& model, int64_t requested);
+
 // ---- a whole run: what `score-vcf` does between parsing its options and printing its summary ----------------------
 struct VcfRunOptions {
   std::string fasta, annotation, annotation_format = "auto";  // "-" = stdin for one of annotation / io.input

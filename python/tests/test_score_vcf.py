@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import splicebert
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 THREADS = "2"
 
@@ -105,7 +105,7 @@ def test_vcf_scoring_errors_name_the_problem(default_model, genome, tmp_path):
 
 
 def test_vcf_scoring_with_the_splice_site_model_equals_the_cli(default_model, genome, tmp_path):
-    splice_model = str(__import__("conftest").REPO / "models" / "splice-site")
+    splice_model = str(REPO / "models" / "splice-site")
     cli_out = tmp_path / "cli.vcf"
     run_cli("score-vcf", "-q", "-t", THREADS, "-m", default_model, "-f", str(genome / "chrT.fa"), "-a",
             str(genome / "genes.gtf"), "-i", str(genome / "in.vcf"), "-o", str(cli_out), "--window", "512",

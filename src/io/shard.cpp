@@ -12,7 +12,6 @@
 
 #include "io/npy_header.hpp"
 #include "splicebert/error.hpp"
-#include "splicebert/fasta.hpp"
 #include "splicebert/io.hpp"
 
 namespace splicebert {
@@ -56,16 +55,6 @@ int64_t count_vcf_records(const std::string& path) {
   bcf_hdr_destroy(header);
   hts_close(file);
   if (broken) fail(path, ": record ", records + 1, " cannot be read (counting records for --shard)");
-  return records;
-}
-
-int64_t count_fasta_records(const std::string& path) {
-  if (path == "-") fail("--shard needs the input as a file (it counts the records first), not standard input");
-  FastaReader reader(path);
-  reader.allow_duplicate_names();
-  FastaRecord record;
-  int64_t records = 0;
-  while (reader.next(record)) ++records;
   return records;
 }
 

@@ -27,8 +27,7 @@ std::vector<float> gather_nucleotides(const Batch& batch, const float* hidden, i
   const int64_t B = batch.batch, T = batch.tokens, L = T - 2;
   std::vector<float> x(static_cast<size_t>(B * L * C), 0.0f);
   for (int64_t b = 0; b < B; ++b) {
-    int64_t real = 0;
-    for (int64_t t = 0; t < T; ++t) real += batch.attention_mask[static_cast<size_t>(b * T + t)] != 0;
+    const int64_t real = batch.real_tokens(b);
     for (int64_t i = 0; i + 2 < real; ++i)
       std::memcpy(&x[static_cast<size_t>((b * L + i) * C)], hidden + (b * T + i + 1) * C, sizeof(float) * C);
   }

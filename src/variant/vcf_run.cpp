@@ -13,6 +13,14 @@
 
 namespace splicebert::variant {
 
+int64_t scoring_window(const Model& model, int64_t requested) {
+  const int64_t max_nt = model.config().max_position_embeddings - 2;
+  const int64_t window = requested > 0 ? requested : max_nt;
+  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
+  if (window < 2 * 100 + 1) fail("--window ", window, " is shorter than the 201 nt the context KL needs");
+  return window;
+}
+
 VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCallbacks& callbacks,
                                std::string* summary) {
   auto message = [&](const std::string& line) {
@@ -23,11 +31,7 @@ VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCa
   if (!o.lookup.empty() && o.annotation == "-")
     fail("--lookup needs -a as a file: the table is matched by the annotation's SHA-256");
   const Model& model = session.model();
-  const int64_t max_nt = model.config().max_position_embeddings - 2;
-  int64_t& window = o.scoring.sites.window;
-  if (window <= 0) window = max_nt;
-  if (window > max_nt) fail("--window ", window, " exceeds the model's ", max_nt, " nucleotides");
-  if (window < 2 * 100 + 1) fail("--window ", window, " is shorter than the 201 nt the context KL needs");
+  o.scoring.sites.window = scoring_window(model, o.scoring.sites.window);
 
   genome::Diagnostics diagnostics(false, o.quiet);
   genome::Reference reference(o.fasta);
