@@ -58,9 +58,11 @@ void add_fasta_option(CLI::App& app, std::string& fasta);               // -f/--
 void add_annotation_option(CLI::App& app, std::string& annotation, std::string& format);  // -a/--annotation, --format
 // --shard I/N: the I-th of N contiguous blocks of the input records (splicebert/shard.hpp); "" = all.
 void add_shard_option(CLI::App& app, std::string& shard);
-// --splice-model DIR (default "none" = no deltas, until a trained models/splice-site ships) and --distance D:
-// SpliceAI-style deltas of score-vcf and score-pairs (docs/splice-sites.md).
+// --splice-model DIR (default_splice_model_dir(); "none" = no deltas) and --distance D: SpliceAI-style deltas of
+// score-vcf and score-pairs (docs/splice-sites.md).
 void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance);
+// $SPLICEBERT_SPLICE_MODEL, else models/splice-site beside shipped_model_dir() when it is there, else "none".
+std::string default_splice_model_dir();
 
 // Applies -t: sets the OpenMP / BLAS thread count for the whole process (one pool).
 void apply_threads(int threads);
@@ -101,8 +103,12 @@ class RateProgress {
   RateProgress(bool quiet, std::string verb, std::string unit);
   void set_total(int64_t total_amount) { total_ = total_amount; }
   void update(int64_t records, int64_t amount, bool final = false);
+  // For verbs whose total is known in another measure than UNIT (input records, input bytes): `done_fraction` in
+  // [0, 1] gives the % done and the ETA (elapsed time scaled by what is left); a negative fraction means unknown.
+  void update_fraction(int64_t records, int64_t amount, double done_fraction);
 
  private:
+  void write_line(int64_t records, int64_t amount, double done_fraction);
   Progress progress_;
   std::string verb_, unit_;
   int64_t total_ = 0;

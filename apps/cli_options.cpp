@@ -36,13 +36,19 @@ std::string shipped_model_dir() {
   return "models/default";
 }
 
+std::string default_splice_model_dir() {
+  if (const char* env = std::getenv("SPLICEBERT_SPLICE_MODEL"); env && *env) return env;
+  // The shipped splice-site model sits beside the shipped default model (sources, build tree or install prefix).
+  const std::filesystem::path shipped = std::filesystem::path(shipped_model_dir()).parent_path() / "splice-site";
+  std::error_code ec;
+  return std::filesystem::exists(shipped / "config.json", ec) ? shipped.string() : "none";
+}
+
 void add_splice_delta_options(CLI::App& app, std::string& splice_model, int64_t& distance) {
-  // Opt-in until the shipped models/splice-site beats its baselines (docs/splice-sites.md, "Status"): a default that
-  // adds deltas from an untrained model would look like an answer.
-  splice_model = "none";
+  splice_model = default_splice_model_dir();
   app.add_option("--splice-model", splice_model,
-                 "splice-site model (3-channel token head, e.g. models/splice-site) for SpliceAI-style deltas; "
-                 "'none' = off")
+                 "splice-site model (3-channel token head) for SpliceAI-style deltas; 'none' = off (default: "
+                 "$SPLICEBERT_SPLICE_MODEL, else the shipped models/splice-site)")
       ->capture_default_str();
   app.add_option("--distance", distance, "deltas look this many nt either side of the variant")
       ->capture_default_str()
@@ -252,18 +258,32 @@ RateProgress::RateProgress(bool quiet, std::string verb, std::string unit)
     : progress_{quiet}, verb_(std::move(verb)), unit_(std::move(unit)), started_(seconds_now()) {}
 
 void RateProgress::update(int64_t records, int64_t amount, bool final) {
+  if (final) {
+    write_line(records, amount, -1);
+    return;
+  }
+  update_fraction(records, amount,
+                  total_ > 0 ? static_cast<double>(amount) / static_cast<double>(total_) : -1.0);
+}
+
+void RateProgress::update_fraction(int64_t records, int64_t amount, double done_fraction) {
+  if (seconds_now() - last_ < 2.0) return;
+  write_line(records, amount, done_fraction);
+}
+
+void RateProgress::write_line(int64_t records, int64_t amount, double done_fraction) {
   const double now = seconds_now();
-  if (!final && now - last_ < 2.0) return;
   last_ = now;
-  const double rate = amount / std::max(now - started_, 1e-9);
+  const double elapsed = std::max(now - started_, 1e-9);
   char line[320];
   int length = std::snprintf(line, sizeof line, "splicebert %s: %lld records, %lld %s, %.0f %s/s", verb_.c_str(),
-                             static_cast<long long>(records), static_cast<long long>(amount), unit_.c_str(), rate,
-                             unit_.c_str());
-  if (total_ > 0 && !final && length > 0 && length < static_cast<int>(sizeof line)) {
-    const double left = rate > 0 ? static_cast<double>(std::max<int64_t>(total_ - amount, 0)) / rate : 0;
+                             static_cast<long long>(records), static_cast<long long>(amount), unit_.c_str(),
+                             amount / elapsed, unit_.c_str());
+  if (done_fraction >= 0 && length > 0 && length < static_cast<int>(sizeof line)) {
+    const double done = std::min(done_fraction, 1.0);
+    const double left = done > 0 ? elapsed * (1.0 - done) / done : 0;
     std::snprintf(line + length, sizeof line - static_cast<size_t>(length), ", %.1f %% done, ETA %.0f s",
-                  100.0 * static_cast<double>(amount) / static_cast<double>(total_), left);
+                  100.0 * done, left);
   }
   progress_.message(line);
 }

@@ -61,8 +61,8 @@ int run_extract(const ExtractArguments& args) {
   for (const auto& text : args.regions) options.regions.push_back(genome::parse_region(text, &reference));
   auto annotation = genome::open_annotation(args.annotation, genome::parse_annotation_format(args.format), diagnostics);
   cli::RateProgress rate(args.quiet, "extract", "nt");
-  options.progress = [&rate](size_t records, size_t bases) {
-    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(bases));
+  options.progress = [&rate](size_t records, size_t bases, double done_fraction) {
+    rate.update_fraction(static_cast<int64_t>(records), static_cast<int64_t>(bases), done_fraction);
   };
   genome::ExtractStats stats = genome::extract_sequences(reference, *annotation, options, args.output, diagnostics);
   cli::Progress progress{args.quiet};

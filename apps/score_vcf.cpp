@@ -76,9 +76,13 @@ int run(const ScoreVcfOptions& o) {
   RateProgress rate(o.quiet, "score-vcf", "allele x transcript scores");
   variant::VcfRunCallbacks callbacks;
   callbacks.message = [](const std::string& line) { std::cerr << "splicebert score-vcf: " << line << "\n"; };
-  callbacks.progress = [&rate](const variant::VcfScoringStats& stats) {
-    rate.update(static_cast<int64_t>(stats.records), static_cast<int64_t>(stats.scored_jobs));
-  };
+  if (!o.quiet)  // the progress callback makes the run count the input's records first, for the ETA
+    callbacks.progress = [&rate](const variant::VcfScoringStats& stats) {
+      rate.update_fraction(stats.input_records_read, static_cast<int64_t>(stats.scored_jobs),
+                           stats.input_records_total > 0 ? static_cast<double>(stats.input_records_read) /
+                                                               static_cast<double>(stats.input_records_total)
+                                                         : -1.0);
+    };
   std::string summary;
   variant::score_vcf_file(session, run, callbacks, &summary);
   Progress{o.quiet}.message("splicebert score-vcf: " + summary);

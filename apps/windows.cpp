@@ -64,8 +64,8 @@ int run_windows(const WindowsArguments& args) {
   job.command_line = cli::command_line();
   genome::Diagnostics diagnostics(args.skip_bad, args.quiet);
   cli::RateProgress rate(args.quiet, "windows", "nt");
-  job.progress = [&rate](size_t records, size_t nucleotides) {
-    rate.update(static_cast<int64_t>(records), static_cast<int64_t>(nucleotides));
+  job.progress = [&rate](size_t records, size_t nucleotides, double done_fraction) {
+    rate.update_fraction(static_cast<int64_t>(records), static_cast<int64_t>(nucleotides), done_fraction);
   };
   genome::WindowSummary summary = genome::build_window_shards(job, diagnostics);
   if (!args.quiet) {

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Per-nucleotide splice-site training windows (docs/splice-sites.md, "Training data"): RefSeq gene spans of GRCh37
-# chr20 and chrX 1-70 Mb, extracted on the gene's strand with FLANK nt of context on each side, cut into 510-nt
-# windows labelled 0 no_splice / 1 acceptor (last intron base) / 2 donor (first intron base) / -100 outside genes.
+# chr20 and chrX 1-70 Mb, extracted on the gene's strand with FLANK nt of context on each side, cut into LENGTH-nt
+# (default 200, what models/splice-site was trained on) windows labelled 0 no_splice / 1 acceptor (last intron base) / 2 donor (first intron base) / -100 outside genes.
 # Train: chr20 + chrX genes ending (with flank) before VALID_START; validation: chrX genes starting (with flank) at or
 # after VALID_START; genes crossing the border are left out. The chr22 20-21 Mb test region is never read here.
 # Every window holding a site is kept, and SITE_FREE of the site-free windows (the class imbalance, see the docs).
 #
-# Usage: scripts/splice_site_data.sh SPLICEBERT OUT_DIR [FLANK=1000] [SITE_FREE=0.05] [VALID_START=60000000]
+# Usage: scripts/splice_site_data.sh SPLICEBERT OUT_DIR [FLANK=1000] [SITE_FREE=0.03] [VALID_START=60000000]
 # Environment: CHR20_FASTA (default vt-examples' /usr/share/doc/vt/examples/ref/20.fa.gz), CHRX_FASTA_GZ (default
 #   smalt-examples' /usr/share/doc/smalt/test/data/hs37chrXtrunc.fa.gz, plain gzip: unpacked into OUT_DIR),
 #   ANNOTATIONS (default <repo>/../shared/data/genome/hg19-annotations-debian/derived), THREADS (default 1).
 # Writes OUT_DIR/splice.{train,valid,test}.* (the test shard is empty), OUT_DIR/refseq.labels.bed12 (genes as
 # transcripts, the merged-exon introns as gaps) and the extracted FASTAs. Rerunnable: each step rewrites its outputs.
 set -euo pipefail
-bin=$1 out=$2 flank=${3:-1000} site_free=${4:-0.05} valid_start=${5:-60000000}
+bin=$1 out=$2 flank=${3:-1000} site_free=${4:-0.03} valid_start=${5:-60000000}
 here=$(cd "$(dirname "$0")" && pwd)
 annotations=${ANNOTATIONS:-$here/../../shared/data/genome/hg19-annotations-debian/derived}
 chr20=${CHR20_FASTA:-/usr/share/doc/vt/examples/ref/20.fa.gz}
@@ -58,5 +58,5 @@ widen "$annotations/refseq.hg19.X.genes.bed6" 69999930 "s >= $valid_start" > "$o
 
 # Species "train" / "valid" only route the records: validation = every chrX record of the "valid" input.
 "$bin" windows -i train="$out/train.20.fa" -i train="$out/train.X.fa" -i valid="$out/valid.X.fa" \
-  --valid valid:X --splice-labels "$out/refseq.labels.bed12" --format bed --length "${LENGTH:-510}" --random-offsets \
+  --valid valid:X --splice-labels "$out/refseq.labels.bed12" --format bed --length "${LENGTH:-200}" --random-offsets \
   --site-free-share "$site_free" -o "$out/splice"

@@ -3,6 +3,7 @@
 // every spelling of a precision accepted by every verb that takes one, -f for the genome in ism.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "test_util.hpp"
@@ -118,13 +119,48 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
   auto loud = run_cli(extract);
   ASSERT_EQ(loud.status, 0) << loud.err;
   EXPECT_NE(loud.err.find("splicebert extract: 1 records, "), std::string::npos) << loud.err;
-  EXPECT_NE(loud.err.find(" nt/s"), std::string::npos) << loud.err;
+  // Sorted GTF output: the share done is the nucleotides written over all to write (the summary line's total).
+  long long first_nt = 0, total_nt = 0;
+  double percent = -1;
+  ASSERT_EQ(std::sscanf(loud.err.c_str(), "splicebert extract: 1 records, %lld nt, %*f nt/s, %lf %% done", &first_nt,
+                        &percent), 2) << loud.err;
+  const size_t summary = loud.err.find("\nextract: ");
+  ASSERT_NE(summary, std::string::npos) << loud.err;
+  ASSERT_EQ(std::sscanf(loud.err.c_str() + summary, "\nextract: %*d records, %lld nt", &total_nt), 1) << loud.err;
+  EXPECT_NEAR(percent, 100.0 * static_cast<double>(first_nt) / static_cast<double>(total_nt), 0.051) << loud.err;
+  EXPECT_LT(percent, 100.0) << loud.err;
   auto quiet = run_cli(extract + " -q");
   ASSERT_EQ(quiet.status, 0) << quiet.err;
   EXPECT_EQ(quiet.err, "");
   auto windows = run_cli("windows -i " + shell_quote(dir / "out.fa") + " -o " + shell_quote(dir / "shards"));
   ASSERT_EQ(windows.status, 0) << windows.err;
   EXPECT_NE(windows.err.find("splicebert windows: 1 records, "), std::string::npos) << windows.err;
+  EXPECT_NE(windows.err.find(" % done, ETA "), std::string::npos) << windows.err;  // of the input's bytes
+  // From standard input the size is unknown: a rate, no ETA.
+  std::ifstream fasta(dir / "out.fa");
+  const std::string fasta_text((std::istreambuf_iterator<char>(fasta)), std::istreambuf_iterator<char>());
+  auto piped = run_cli("windows -i - -o " + shell_quote(dir / "piped"), fasta_text);
+  ASSERT_EQ(piped.status, 0) << piped.err;
+  EXPECT_NE(piped.err.find("splicebert windows: 1 records, "), std::string::npos) << piped.err;
+  EXPECT_EQ(piped.err.find("ETA"), std::string::npos) << piped.err;
+
+  // score-vcf counts a file's records first: one chunk of two records in four is 50 % done.
+  std::string vcf = test::vcf_header();
+  for (int64_t pos : {47600, 47650, 47700, 47750})
+    vcf += test::vcf_line("chr16", pos, ".", test::genome_bases(pos),
+                          std::string(1, test::other_base(test::genome_bases(pos)[0])));
+  std::ofstream(dir / "in.vcf") << vcf;
+  const std::string score_vcf = "score-vcf -t 1 --chunk 2 -m " + shell_quote(test::small_model()) + " -f " +
+                                shell_quote(test::genome_fasta()) + " -a " + shell_quote(test::genome_gtf()) +
+                                " -o " + shell_quote(dir / "out.vcf");
+  auto scored = run_cli(score_vcf + " -i " + shell_quote(dir / "in.vcf"));
+  ASSERT_EQ(scored.status, 0) << scored.err;
+  EXPECT_NE(scored.err.find("splicebert score-vcf: 2 records, "), std::string::npos) << scored.err;
+  EXPECT_NE(scored.err.find(", 50.0 % done, ETA "), std::string::npos) << scored.err;
+  auto streamed = run_cli(score_vcf + " -i -", vcf);
+  ASSERT_EQ(streamed.status, 0) << streamed.err;
+  EXPECT_NE(streamed.err.find("splicebert score-vcf: 2 records, "), std::string::npos) << streamed.err;
+  EXPECT_EQ(streamed.err.find("ETA"), std::string::npos) << streamed.err;
 
   std::ofstream(dir / "pairs.tsv") << "id\tref\talt\tpos\texon_start\texon_end\n"
                                    << "p\tACGUACGUACGUACGUACGU\tACGUACGUAAGUACGUACGU\t9\t.\t.\n";
@@ -149,6 +185,37 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
 
 namespace splicebert {
 namespace {
+
+TEST(Conventions, ScoringVerbsAddDeltasFromTheShippedSpliceModel) {
+  // Without --splice-model, score-vcf adds INFO/SpliceBERT_DS from models/splice-site (found beside models/default);
+  // SPLICEBERT_SPLICE_MODEL=none turns that off. (test_util sets it to none for the other tests: unset here.)
+  test::TempDir dir;
+  std::string vcf = test::vcf_header();
+  for (int64_t pos : {47600, 47650})
+    vcf += test::vcf_line("chr16", pos, ".", test::genome_bases(pos),
+                          std::string(1, test::other_base(test::genome_bases(pos)[0])));
+  std::ofstream(dir / "in.vcf") << vcf;
+  const std::string args = " score-vcf -q -t 1 -m " + shell_quote(test::small_model()) + " -f " +
+                           shell_quote(test::genome_fasta()) + " -a " + shell_quote(test::genome_gtf()) + " -i " +
+                           shell_quote(dir / "in.vcf") + " -o ";
+  auto with_default = test::run_shell("env -u SPLICEBERT_SPLICE_MODEL " + shell_quote(test::binary()) + args +
+                                      shell_quote(dir / "default.vcf"));
+  ASSERT_EQ(with_default.status, 0) << with_default.err;
+  std::ifstream in(dir / "default.vcf");
+  const std::string scored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(scored.find("##INFO=<ID=SpliceBERT_DS,"), std::string::npos) << scored;
+  auto sha = test::run_shell("sha256sum " + shell_quote(test::source_dir() + "/models/splice-site/model.safetensors"));
+  ASSERT_EQ(sha.status, 0) << sha.err;
+  EXPECT_NE(scored.find("##SpliceBERT_splice_model_sha256=" + sha.out.substr(0, 64)), std::string::npos) << scored;
+
+  auto turned_off = test::run_shell("SPLICEBERT_SPLICE_MODEL=none " + shell_quote(test::binary()) + args +
+                                    shell_quote(dir / "off.vcf"));
+  ASSERT_EQ(turned_off.status, 0) << turned_off.err;
+  std::ifstream off(dir / "off.vcf");
+  const std::string plain((std::istreambuf_iterator<char>(off)), std::istreambuf_iterator<char>());
+  EXPECT_NE(plain.find("##INFO=<ID=SpliceBERT,"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("SpliceBERT_DS"), std::string::npos) << plain;
+}
 
 TEST(Conventions, QuietKeepsACountOfWarningsAboutTheData) {
   test::TempDir dir;

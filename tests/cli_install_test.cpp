@@ -29,6 +29,8 @@ struct Installed : ::testing::Test {
 
 TEST_F(Installed, TheBinaryFindsTheShippedModelWithoutM) {
   ASSERT_TRUE(fs::exists(prefix + "/share/splicebert/models/default/model.safetensors"));
+  // The splice-site model too: score-vcf and score-pairs find it beside the default model for their deltas.
+  ASSERT_TRUE(fs::exists(prefix + "/share/splicebert/models/splice-site/model.safetensors"));
   auto info = run_shell(shell_quote(prefix + "/bin/splicebert") + " info");
   ASSERT_EQ(info.status, 0) << info.err;
   EXPECT_NE(info.out.find("model\t" + prefix + "/share/splicebert/models/default"), std::string::npos) << info.out;

@@ -53,5 +53,19 @@ TEST(FinetuneConfig, SeedOfTheWrongTypeIsAnError) {
                Error);
 }
 
+TEST(FinetuneConfig, ClassWeightsNeedOnePositiveWeightPerLabel) {
+  auto with_weights = [](nlohmann::json weights) {
+    return FinetuneConfig::from_json({{"model", "m"}, {"output", "o"}, {"windows", "w"},
+                                      {"head", {{"type", "token"}, {"num_labels", 3}, {"problem_type", "multiclass"},
+                                                {"class_weights", weights}}}},
+                                     "test");
+  };
+  EXPECT_EQ(with_weights({1, 50, 50}).head.class_weights, (std::vector<double>{1, 50, 50}));
+  EXPECT_THROW(with_weights({1, 50}), Error);
+  EXPECT_THROW(with_weights({1, 0, 50}), Error);
+  EXPECT_THROW(with_weights({1, -2, 50}), Error);
+  EXPECT_THROW(with_weights("heavy"), Error);
+}
+
 }  // namespace
 }  // namespace splicebert::finetune

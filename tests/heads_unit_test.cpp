@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "splicebert/error.hpp"
 #include "splicebert/heads.hpp"
 #include "splicebert/model.hpp"
 #include "splicebert/train.hpp"
@@ -25,6 +26,31 @@ TEST(HeadLossUnit, MultilabelDropsRowsWithIgnoredEntries) {
   EXPECT_FLOAT_EQ(grad.data[1], 0.25f);
   EXPECT_EQ(grad.data[2], 0.0f);
   EXPECT_EQ(grad.data[3], 0.0f);
+}
+
+TEST(HeadLossUnit, MulticlassClassWeightsWeightTheMean) {
+  // Two rows of 3 classes with equal logits (softmax 1/3 each), targets 0 and 2, weights 1 and 4:
+  // loss = (1 · ln 3 + 4 · ln 3) / (1 + 4) = ln 3; gradient row r = w_r (p − onehot) / 5. The ignored row adds nothing.
+  const Tensor logits({3, 3}, {0, 0, 0, 0, 0, 0, 7, 1, 2});
+  const Tensor labels({3}, {0.0f, 2.0f, kIgnoreLabel});
+  Tensor grad;
+  const HeadLoss loss = head_loss("multiclass", logits, labels, &grad, {1.0, 3.0, 4.0});
+  EXPECT_EQ(loss.kept, 2);
+  EXPECT_NEAR(loss.loss, std::log(3.0), 1e-12);
+  EXPECT_FLOAT_EQ(grad.data[0], 1.0f * (1.0f / 3 - 1) / 5);
+  EXPECT_FLOAT_EQ(grad.data[1], 1.0f * (1.0f / 3) / 5);
+  EXPECT_FLOAT_EQ(grad.data[5], 4.0f * (1.0f / 3 - 1) / 5);
+  EXPECT_FLOAT_EQ(grad.data[3], 4.0f * (1.0f / 3) / 5);
+  for (int k = 6; k < 9; ++k) EXPECT_EQ(grad.data[k], 0.0f);
+  // Unequal logits: a target-0 row with logits (ln 2, 0, 0) has loss ln 2 (p0 = 1/2), a target-1 row with equal
+  // logits ln 3; weighted 1 and 3: (ln 2 + 3 ln 3) / 4.
+  const Tensor mixed({2, 3}, {static_cast<float>(std::log(2.0)), 0, 0, 0, 0, 0});
+  EXPECT_NEAR(head_loss("multiclass", mixed, Tensor({2}, {0.0f, 1.0f}), nullptr, {1.0, 3.0, 4.0}).loss,
+              (std::log(2.0) + 3 * std::log(3.0)) / 4, 1e-6);
+  // Without weights it is the plain mean.
+  EXPECT_NEAR(head_loss("multiclass", mixed, Tensor({2}, {0.0f, 1.0f})).loss, (std::log(2.0) + std::log(3.0)) / 2, 1e-6);
+  EXPECT_THROW(head_loss("multiclass", mixed, Tensor({2}, {0.0f, 1.0f}), nullptr, {1.0, 2.0}), Error);
+  EXPECT_THROW(head_loss("binary", Tensor({1}, {0.0f}), Tensor({1}, {1.0f}), nullptr, {1.0}), Error);
 }
 
 TEST(HeadLossUnit, NothingKeptGivesNaN) {

@@ -15,6 +15,11 @@ namespace splicebert::test {
 
 namespace fs = std::filesystem;
 
+// The CLI tests check the zero-shot scores and outputs; the CLI's default SpliceAI-style deltas from the shipped
+// splice-site model would add a second model to every score-vcf / score-pairs run they make. Tests of the deltas
+// name their model with --splice-model, and Conventions.ScoringVerbsAddDeltasFromTheShippedSpliceModel unsets this.
+const bool kNoDefaultSpliceModel = (::setenv("SPLICEBERT_SPLICE_MODEL", "none", 0), true);
+
 std::string fixtures_dir() {
   const char* env = std::getenv("SPLICEBERT_FIXTURES");
   return env && *env ? env : SPLICEBERT_DEFAULT_FIXTURES;

@@ -24,6 +24,9 @@ struct HeadConfig {
   // Channel names (config.json id2label / label2id, as Hugging Face writes them); empty = unnamed. Tools find a
   // channel by name, e.g. the splice-site head's no_splice / acceptor / donor.
   std::vector<std::string> label_names;
+  // Training only, never written to config.json: per-class weights of the multiclass loss (PyTorch's
+  // CrossEntropyLoss(weight=...): the mean is weighted, sum w[y] * loss / sum w[y]); empty = all 1.
+  std::vector<double> class_weights;
 };
 
 struct ModelConfig {

@@ -34,6 +34,8 @@ class FastaReader {
   // Fills `record` with the next record; false after the last one.
   bool next(FastaRecord& record);
   const std::string& source() const { return source_; }
+  // Bytes of the file consumed so far (compressed bytes for gzip): with the file's size, a progress fraction.
+  int64_t bytes_read() const;
 
  private:
   class LineSource;

@@ -69,6 +69,8 @@ class AnnotationReader {
   virtual bool next(TranscriptModel& transcript) = 0;
   virtual AnnotationFormat format() const = 0;
   virtual const std::string& path() const = 0;
+  // How far through its input the reader is, in [0, 1], for a progress line; -1 when unknown (stdin).
+  virtual double fraction_read() const = 0;
 };
 // The one rule `extract` and `score-vcf` share for a transcript against its reference contig: "" when the span and
 // every exon end inside the contig, else the problem ("'tx' chr2:10-21 is past the end of chr2 (length 20)").
@@ -137,8 +139,9 @@ struct ExtractOptions {
   std::vector<Region> regions;                 // keep features overlapping any
   std::unordered_set<std::string> ids;         // keep transcripts whose name or gene is listed
   int threads = 1;                             // bgzip output compression
-  // Called after every record written with the records and nucleotides so far (a CLI's progress line); may be empty.
-  std::function<void(size_t records, size_t bases)> progress;
+  // Called after every record written with the records and nucleotides so far and the share of the work done
+  // (0-1; -1 when unknown: BED from stdin), for a CLI's progress line; may be empty.
+  std::function<void(size_t records, size_t bases, double done_fraction)> progress;
 };
 struct ExtractStats {
   size_t transcripts = 0, records = 0, bases = 0;
@@ -226,8 +229,9 @@ struct WindowJob {
   AnnotationFormat annotation_format = AnnotationFormat::automatic;
   std::string branchpoint_bed;    // non-empty: PREFIX.*.labels = branchpoint labels from this Mercer BED
   std::string command_line;       // recorded in the JSON sidecars
-  // Called after every input record with the records and nucleotides read so far (a CLI's progress); may be empty.
-  std::function<void(size_t records, size_t nucleotides)> progress;
+  // Called after every input record with the records and nucleotides read so far and the share of the input bytes
+  // read (0-1; -1 when an input is stdin), for a CLI's progress; may be empty.
+  std::function<void(size_t records, size_t nucleotides, double done_fraction)> progress;
 };
 struct WindowCounts {
   size_t windows = 0, nucleotides = 0;

@@ -35,9 +35,10 @@ struct HeadLoss {
 // Loss of `problem_type` (binary | multiclass | multilabel | regression). Labels are float: class indices for
 // multiclass, 0/1 for binary and multilabel, targets for regression; shapes as in docs/model.md, "Task heads" (binary / regression
 // labels may drop the logits' size-1 last dimension). With `d_logits`, it is set to ∂loss/∂logits (same shape as
-// the logits; zero at ignored entries).
+// the logits; zero at ignored entries). `class_weights` (multiclass only; empty = all 1) weights each entry by its
+// class and divides by the weights' sum, as PyTorch's CrossEntropyLoss(weight=...) does.
 HeadLoss head_loss(const std::string& problem_type, const Tensor& logits, const Tensor& labels,
-                   Tensor* d_logits = nullptr);
+                   Tensor* d_logits = nullptr, const std::vector<double>& class_weights = {});
 
 // ---- the logits -> score rule ------------------------------------------------------------------------------------
 // The score of one logits row of n labels, as `predict` reports it: sigmoid for one label, sigmoid of the class's

@@ -32,6 +32,9 @@ struct VcfScoringStats {
   ScoringStats forwards;
   std::map<std::string, size_t> allele_outcomes;  // "scored" or the SB_REASON name -> ALT alleles
   size_t lookup_hits = 0, lookup_misses = 0;     // records taken from / not found in a --lookup table
+  // Set by score_vcf_file for its progress callback: input records read so far (region filter and shard included)
+  // and how many it will read (0 = unknown: standard input).
+  int64_t input_records_read = 0, input_records_total = 0;
 };
 
 // What one ALT allele contributes to its record's INFO fields.
@@ -97,7 +100,9 @@ struct VcfRunOptions {
 };
 struct VcfRunCallbacks {
   std::function<void(const std::string&)> message;  // warnings about the data and notes (the CLI: stderr, always)
-  std::function<void(const VcfScoringStats&)> progress;                    // after every chunk
+  // After every chunk. With it set, an input file's records are counted first (one more read of the file, cheap
+  // next to scoring) so that input_records_total is known.
+  std::function<void(const VcfScoringStats&)> progress;
   std::function<void(const vcf::Record&, const vcf::Annotation&)> record;  // every written record, in order
 };
 // Opens the reference, the annotation (transcripts) and the lookup table, checks the window against the model,

@@ -11,6 +11,9 @@ import numpy as np
 import pytest
 
 REPO = Path(os.environ.get("SPLICEBERT_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+# The CLI runs here compare zero-shot scores with the package's: no default SpliceAI-style deltas from the shipped
+# splice-site model (tests that want deltas pass --splice-model / splice_model).
+os.environ.setdefault("SPLICEBERT_SPLICE_MODEL", "none")
 
 
 def fixtures_dir() -> Path:

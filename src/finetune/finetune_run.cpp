@@ -241,6 +241,7 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
   head_config.head.transform = c.head.transform;
   head_config.head.dropout = c.head.dropout;
   head_config.head.label_names = c.head.label_names;
+  head_config.head.class_weights = c.head.class_weights;
   Encoded encoded;
   for (const auto& e : examples) {
     auto ids = model->tokenizer().encode(e.sequence).ids;

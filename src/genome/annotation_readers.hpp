@@ -27,6 +27,11 @@ class GroupedAnnotationReader : public AnnotationReader {
     return true;
   }
   const std::string& path() const override { return lines_->path(); }
+  // The file is read whole on the first next(); after that, the share of transcripts handed out.
+  double fraction_read() const override {
+    return transcripts_.empty() ? (loaded_ ? 1.0 : 0.0)
+                                : static_cast<double>(position_) / static_cast<double>(transcripts_.size());
+  }
 
  protected:
   virtual void load() = 0;  // reads every line and fills transcripts_

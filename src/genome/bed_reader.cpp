@@ -47,6 +47,7 @@ class BedReader final : public AnnotationReader {
   }
   AnnotationFormat format() const override { return AnnotationFormat::bed; }
   const std::string& path() const override { return lines_->path(); }
+  double fraction_read() const override { return lines_->fraction_read(); }
 
  private:
   // Fills `t` from one line; returns what is wrong, or "" when the line is good.

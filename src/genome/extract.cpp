@@ -86,7 +86,6 @@ class Extractor {
     text += '\n';
     output.written();
     ++stats.records;
-    if (options_.progress) options_.progress(stats.records, stats.bases);
   }
 
  private:
@@ -158,12 +157,18 @@ ExtractStats extract_sequences(Reference& reference, AnnotationReader& annotatio
   Extractor extractor(reference, annotation, options, diagnostics);
   TextOutput output(output_path, options.threads);
   std::vector<std::pair<Feature, int>> pending;
+  auto report = [&](double done_fraction) {
+    if (options.progress) options.progress(stats.records, stats.bases, done_fraction);
+  };
   auto take = [&](const TranscriptModel& t) {
     int contig = extractor.check(t);
     if (contig < 0) return;
     extractor.collect(t, contig, pending);
     if (order == OutputOrder::input) {  // streaming: nothing is held beyond the current record
-      for (const auto& [feature, c] : pending) extractor.write(feature, c, output, stats);
+      for (const auto& [feature, c] : pending) {
+        extractor.write(feature, c, output, stats);
+        report(annotation.fraction_read());
+      }
       pending.clear();
     }
   };
@@ -179,7 +184,14 @@ ExtractStats extract_sequences(Reference& reference, AnnotationReader& annotatio
   }
   if (order == OutputOrder::sorted) {
     std::stable_sort(pending.begin(), pending.end(), sorted_before);
-    for (const auto& [feature, contig] : pending) extractor.write(feature, contig, output, stats);
+    // Everything to write is known here, so the share done is the share of its nucleotides written.
+    size_t total_bases = 0;
+    for (const auto& entry : pending)
+      for (const Interval& block : entry.first.blocks) total_bases += static_cast<size_t>(block.end - block.start);
+    for (const auto& [feature, contig] : pending) {
+      extractor.write(feature, contig, output, stats);
+      report(total_bases ? static_cast<double>(stats.bases) / static_cast<double>(total_bases) : 1.0);
+    }
   }
   output.commit();
   return stats;

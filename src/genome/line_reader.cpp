@@ -2,8 +2,11 @@
 #include "line_reader.hpp"
 
 #include <htslib/bgzf.h>
+#include <htslib/hfile.h>
 #include <htslib/kstring.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -23,6 +26,16 @@ LineReader::LineReader(std::string path) : path_(std::move(path)), buffer_(new K
     delete buffer_;
     fail(path_, ": cannot open", errno ? std::string(": ") + std::strerror(errno) : std::string());
   }
+  struct stat info {};
+  if (path_ != "-" && ::stat(path_.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0)
+    file_size_ = info.st_size;
+}
+
+double LineReader::fraction_read() const {
+  if (file_size_ <= 0) return -1;
+  // htell: the bytes htslib has taken from the file (read ahead by a buffer, which is close enough for an ETA).
+  const off_t taken = htell(file_->fp);
+  return taken < 0 ? -1 : std::min(1.0, static_cast<double>(taken) / static_cast<double>(file_size_));
 }
 
 LineReader::~LineReader() {

@@ -25,6 +25,8 @@ class LineReader {
   int64_t line_number() const { return line_number_; }
   const std::string& path() const { return path_; }
   std::string where() const { return path_ + ":" + std::to_string(line_number_); }
+  // How far through the file reading is, in [0, 1] (compressed bytes for gzip / bgzip); -1 for stdin or a pipe.
+  double fraction_read() const;
 
  private:
   std::string path_;
@@ -32,6 +34,7 @@ class LineReader {
   struct Kstring;
   Kstring* buffer_ = nullptr;
   int64_t line_number_ = 0;
+  int64_t file_size_ = -1;  // -1: not a regular file
   bool pushed_back_ = false;
 };
 

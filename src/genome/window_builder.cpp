@@ -1,6 +1,7 @@
 // build_window_shards(): FASTA records -> windows -> N filter -> dedup -> labels -> train/valid/test shards.
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_set>
@@ -130,6 +131,14 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
   std::vector<int8_t> labels;
   splicebert::FastaRecord record;
   size_t nucleotides_read = 0;
+  // The share done is the share of the inputs' bytes read; unknown (-1) when any input is not a regular file.
+  int64_t total_bytes = 0, bytes_before = 0;
+  for (const auto& input : job.inputs) {
+    std::error_code error;
+    const bool regular = input.path != "-" && std::filesystem::is_regular_file(input.path, error);
+    const auto size = regular ? std::filesystem::file_size(input.path, error) : 0;
+    total_bytes = (total_bytes < 0 || !regular || error) ? -1 : total_bytes + static_cast<int64_t>(size);
+  }
   for (size_t input_index = 0; input_index < job.inputs.size(); ++input_index) {
     const WindowInput& input = job.inputs[input_index];
     uint8_t species = static_cast<uint8_t>(
@@ -140,7 +149,11 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
       ++summary.records;
       const int64_t length = static_cast<int64_t>(record.sequence.size());
       nucleotides_read += record.sequence.size();
-      if (job.progress) job.progress(summary.records, nucleotides_read);
+      if (job.progress)
+        job.progress(summary.records, nucleotides_read,
+                     total_bytes > 0 ? std::min(1.0, static_cast<double>(bytes_before + reader.bytes_read()) /
+                                                         static_cast<double>(total_bytes))
+                                     : -1.0);
       SequenceOrigin origin = parse_sequence_origin(record.name, length);
       bool placed = origin.end - origin.start == length;  // unspliced: base i sits at one genomic position
       if (with_labels && !placed) {
@@ -189,6 +202,7 @@ WindowSummary build_window_shards(const WindowJob& job, Diagnostics& diagnostics
         counts.nucleotides += static_cast<size_t>(w.length);
       }
     }
+    bytes_before += reader.bytes_read();
   }
   for (int split = 0; split < 3; ++split) {
     nlohmann::json per_species = nlohmann::json::object();

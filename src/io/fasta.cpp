@@ -43,6 +43,8 @@ class FastaReader::LineSource {
     return true;
   }
   int64_t line_number() const { return line_number_; }
+  // gzoffset counts the file's bytes zlib has taken in, so it works for plain (transparent) and gzip input alike.
+  int64_t bytes_read() const { return file_ ? static_cast<int64_t>(gzoffset(file_)) : static_cast<int64_t>(pos_); }
 
  private:
   void refill() {
@@ -110,6 +112,7 @@ FastaReader FastaReader::from_string(std::string text, std::string source) {
 }
 
 FastaReader::~FastaReader() = default;
+int64_t FastaReader::bytes_read() const { return lines_->bytes_read(); }
 FastaReader::FastaReader(FastaReader&&) noexcept = default;
 FastaReader& FastaReader::operator=(FastaReader&&) noexcept = default;
 

@@ -21,15 +21,16 @@ void check_elementwise(const std::string& problem, const Tensor& logits, const T
          shape_to_string(labels.shape), " and ", shape_to_string(logits.shape), ")");
 }
 
-// Scales the per-entry gradients (stored unscaled in d) by 1/|K|.
-HeadLoss finish(double sum, int64_t kept, Tensor* d) {
+// Scales the per-entry gradients (stored unscaled in d) by 1/|K| (or by 1/the kept entries' weight sum).
+HeadLoss finish(double sum, int64_t kept, Tensor* d, double divisor) {
   HeadLoss result;
   result.kept = kept;
-  result.loss = kept > 0 ? sum / static_cast<double>(kept) : std::numeric_limits<double>::quiet_NaN();
+  result.loss = kept > 0 ? sum / divisor : std::numeric_limits<double>::quiet_NaN();
   if (d && kept > 0)
-    for (float& g : d->data) g = static_cast<float>(g / static_cast<double>(kept));
+    for (float& g : d->data) g = static_cast<float>(g / divisor);
   return result;
 }
+HeadLoss finish(double sum, int64_t kept, Tensor* d) { return finish(sum, kept, d, static_cast<double>(kept)); }
 
 HeadLoss binary_loss(const Tensor& x, const Tensor& y, Tensor* d) {
   check_elementwise("binary", x, y);
@@ -58,13 +59,15 @@ HeadLoss regression_loss(const Tensor& x, const Tensor& y, Tensor* d) {
   return finish(sum, kept, d);
 }
 
-// Logits [N, n] against class indices [N].
-HeadLoss multiclass_loss(const Tensor& x, const Tensor& y, Tensor* d) {
+// Logits [N, n] against class indices [N]; each entry weighted by its class's weight (all 1 when none are given).
+HeadLoss multiclass_loss(const Tensor& x, const Tensor& y, Tensor* d, const std::vector<double>& weights) {
   const int64_t N = y.numel();
   if (N == 0 || x.numel() % N != 0)
     fail("multiclass loss: ", x.numel(), " logits do not split into rows for ", N, " labels");
   const int64_t n = x.numel() / N;
-  double sum = 0;
+  if (!weights.empty() && static_cast<int64_t>(weights.size()) != n)
+    fail("multiclass loss: ", weights.size(), " class weights for ", n, " classes");
+  double sum = 0, weight_sum = 0;
   int64_t kept = 0;
   for (int64_t r = 0; r < N; ++r) {
     const float label = y.data[r];
@@ -78,13 +81,15 @@ HeadLoss multiclass_loss(const Tensor& x, const Tensor& y, Tensor* d) {
     double exp_sum = 0;
     for (int64_t k = 0; k < n; ++k) exp_sum += std::exp(row[k] - max_value);
     const double log_sum = std::log(exp_sum) + max_value;
-    sum += log_sum - row[target];
+    const double weight = weights.empty() ? 1.0 : weights[static_cast<size_t>(target)];
+    sum += weight * (log_sum - row[target]);
+    weight_sum += weight;
     ++kept;
     if (d)
       for (int64_t k = 0; k < n; ++k)
-        d->data[r * n + k] = static_cast<float>(std::exp(row[k] - log_sum) - (k == target ? 1.0 : 0.0));
+        d->data[r * n + k] = static_cast<float>(weight * (std::exp(row[k] - log_sum) - (k == target ? 1.0 : 0.0)));
   }
-  return finish(sum, kept, d);
+  return finish(sum, kept, d, weight_sum);
 }
 
 // Labels shaped as the logits; a row (last dimension) with any −100 is dropped; per row the mean over n.
@@ -111,10 +116,13 @@ HeadLoss multilabel_loss(const Tensor& x, const Tensor& y, Tensor* d) {
 
 }  // namespace
 
-HeadLoss head_loss(const std::string& problem_type, const Tensor& logits, const Tensor& labels, Tensor* d_logits) {
+HeadLoss head_loss(const std::string& problem_type, const Tensor& logits, const Tensor& labels, Tensor* d_logits,
+                   const std::vector<double>& class_weights) {
   if (d_logits) *d_logits = Tensor(logits.shape);
+  if (!class_weights.empty() && problem_type != "multiclass")
+    fail("task head: class weights apply to a multiclass head, not '", problem_type, "'");
   if (problem_type == "binary") return binary_loss(logits, labels, d_logits);
-  if (problem_type == "multiclass") return multiclass_loss(logits, labels, d_logits);
+  if (problem_type == "multiclass") return multiclass_loss(logits, labels, d_logits, class_weights);
   if (problem_type == "regression") return regression_loss(logits, labels, d_logits);
   if (problem_type == "multilabel") return multilabel_loss(logits, labels, d_logits);
   fail("task head: problem_type '", problem_type, "' is not binary, multiclass, multilabel or regression");

@@ -133,7 +133,8 @@ HeadStep TrainingSession::run_head(const HeadBatch& batch, const DropoutSettings
   splicebert::detail::head_forward(head, s.hidden.data(), batch.batch.batch, batch.batch.tokens,
                                    batch.batch.attention_mask.data(), s.task_head, step.logits);
   Tensor d_logits;
-  const HeadLoss loss = head_loss(c.head.problem_type, step.logits, batch.labels, backward ? &d_logits : nullptr);
+  const HeadLoss loss =
+      head_loss(c.head.problem_type, step.logits, batch.labels, backward ? &d_logits : nullptr, c.head.class_weights);
   step.loss = loss.loss;
   step.kept = loss.kept;
   if (!backward || loss.kept == 0) return step;

@@ -1,5 +1,6 @@
 // A whole score-vcf run (vcf_scoring.hpp, score_vcf_file): everything between a front door's options and its
 // summary line, so the CLI verb and the Python package run the same steps in the same order.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -48,11 +49,19 @@ VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCa
     table = std::make_unique<ScoreTable>(
         o.lookup, table_parameters(model.weights_sha256(), sha256_file_hex(o.annotation), o.scoring, o.precision));
 
+  int64_t records_to_read = 0;  // 0: unknown
   if (!o.shard.empty()) {
     const Shard shard = Shard::parse(o.shard);
     const int64_t total = count_vcf_records(o.io.input);
     o.io.first_record = shard.begin(total);
     o.io.end_record = shard.end(total);
+    records_to_read = o.io.end_record - o.io.first_record;
+  } else if (callbacks.progress && o.io.input != "-") {
+    try {
+      records_to_read = count_vcf_records(o.io.input);
+    } catch (const Error&) {
+      records_to_read = 0;  // a broken record: the scoring read below reports it with its details
+    }
   }
   for (const auto& [key, value] : o.provenance) o.io.header_lines.push_back("##SpliceBERT_" + key + "=" + value);
   o.io.header_lines.push_back("##SpliceBERT_reference=" + o.fasta);
@@ -83,7 +92,12 @@ VcfScoringStats score_vcf_file(Session& session, VcfRunOptions o, const VcfRunCa
     annotator.write(annotations);
     if (callbacks.record)
       for (size_t r = 0; r < chunk.size(); ++r) callbacks.record(chunk[r], annotations[r]);
-    if (callbacks.progress) callbacks.progress(scorer.stats());
+    if (callbacks.progress) {
+      VcfScoringStats progress = scorer.stats();
+      progress.input_records_read = std::max<int64_t>(0, annotator.records_read() - o.io.first_record);
+      progress.input_records_total = records_to_read;
+      callbacks.progress(progress);
+    }
   }
   annotator.commit();
   if (summary)

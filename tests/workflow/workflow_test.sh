@@ -8,6 +8,8 @@
 # Exit 77 (skipped) when the Debian data packages or snakemake are missing.
 set -euo pipefail
 SB=${SPLICEBERT_BIN:?set SPLICEBERT_BIN to the splicebert binary}
+# Zero-shot scores only (the comparison is sharded against unsharded): no default SpliceAI-style deltas.
+export SPLICEBERT_SPLICE_MODEL=${SPLICEBERT_SPLICE_MODEL:-none}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 vt=/usr/share/doc/vt/examples/ref
 for need in "$vt/20.fa.gz" /usr/share/doc/subread/examples/annotation/hg19_RefSeq_exon.txt.gz; do
