@@ -7,6 +7,7 @@ code under test: acceptor = last intron base, donor = first intron base, on the 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import REPO, run_cli
 
-DATA = REPO.parent / "shared" / "data" / "genome" / "hg19-annotations-debian"
+DATA = Path(os.environ.get("SPLICEBERT_DATA", REPO.parent / "shared" / "data")) / "genome" / "hg19-annotations-debian"
 PWM_TOPK = {"acceptor": 0.2164, "donor": 0.2618}  # docs/splice-sites.md, the PWM baseline on the same region
 
 
