@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "splicebert/io.hpp"
 #include "test_util.hpp"
 #include "variant_cli_helpers.hpp"
 
@@ -137,9 +138,7 @@ TEST(Conventions, LongVerbsReportProgressUnlessQuiet) {
   EXPECT_NE(windows.err.find("splicebert windows: 1 records, "), std::string::npos) << windows.err;
   EXPECT_NE(windows.err.find(" % done, ETA "), std::string::npos) << windows.err;  // of the input's bytes
   // From standard input the size is unknown: a rate, no ETA.
-  std::ifstream fasta(dir / "out.fa");
-  const std::string fasta_text((std::istreambuf_iterator<char>(fasta)), std::istreambuf_iterator<char>());
-  auto piped = run_cli("windows -i - -o " + shell_quote(dir / "piped"), fasta_text);
+  auto piped = run_cli("windows -i - -o " + shell_quote(dir / "piped"), read_file_text(dir / "out.fa"));
   ASSERT_EQ(piped.status, 0) << piped.err;
   EXPECT_NE(piped.err.find("splicebert windows: 1 records, "), std::string::npos) << piped.err;
   EXPECT_EQ(piped.err.find("ETA"), std::string::npos) << piped.err;
@@ -201,8 +200,7 @@ TEST(Conventions, ScoringVerbsAddDeltasFromTheShippedSpliceModel) {
   auto with_default = test::run_shell("env -u SPLICEBERT_SPLICE_MODEL " + shell_quote(test::binary()) + args +
                                       shell_quote(dir / "default.vcf"));
   ASSERT_EQ(with_default.status, 0) << with_default.err;
-  std::ifstream in(dir / "default.vcf");
-  const std::string scored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string scored = read_file_text(dir / "default.vcf");
   EXPECT_NE(scored.find("##INFO=<ID=SpliceBERT_DS,"), std::string::npos) << scored;
   auto sha = test::run_shell("sha256sum " + shell_quote(test::source_dir() + "/models/splice-site/model.safetensors"));
   ASSERT_EQ(sha.status, 0) << sha.err;
@@ -211,8 +209,7 @@ TEST(Conventions, ScoringVerbsAddDeltasFromTheShippedSpliceModel) {
   auto turned_off = test::run_shell("SPLICEBERT_SPLICE_MODEL=none " + shell_quote(test::binary()) + args +
                                     shell_quote(dir / "off.vcf"));
   ASSERT_EQ(turned_off.status, 0) << turned_off.err;
-  std::ifstream off(dir / "off.vcf");
-  const std::string plain((std::istreambuf_iterator<char>(off)), std::istreambuf_iterator<char>());
+  const std::string plain = read_file_text(dir / "off.vcf");
   EXPECT_NE(plain.find("##INFO=<ID=SpliceBERT,"), std::string::npos) << plain;
   EXPECT_EQ(plain.find("SpliceBERT_DS"), std::string::npos) << plain;
 }

@@ -10,17 +10,6 @@
 namespace splicebert::test {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-std::string without_command(const std::string& text) {
-  std::string kept;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.starts_with("##SpliceBERT_command=")) kept += line + "\n";
-  return kept;
-}
 
 std::string common_args() {
   return "-t 1 -m " + shell_quote(small_model()) + " -f " + shell_quote(genome_fasta()) + " -a " +
@@ -77,11 +66,11 @@ TEST_F(ScaleLookup, LookupGivesTheBytesOfComputingEverythingAndCountsHits) {
   auto looked = run_cli("score-vcf " + common_args() + " --lookup " + shell_quote(table()) + " -i " +
                         shell_quote(run / "in.vcf") + " -o " + shell_quote(run / "looked.vcf"));
   ASSERT_EQ(looked.status, 0) << looked.err;
-  EXPECT_EQ(without_command(read_text(run / "looked.vcf")), without_command(read_text(run / "plain.vcf")));
+  EXPECT_EQ(without_command(read_file_text(run / "looked.vcf")), without_command(read_file_text(run / "plain.vcf")));
   // Four records come from the table; the SNV at 67420 is computed (indel and mismatch have nothing to score).
   EXPECT_NE(looked.err.find("lookup table: 4 records found, 1 computed"), std::string::npos) << looked.err;
-  EXPECT_NE(read_text(run / "plain.vcf").find("|-|"), std::string::npos);  // both strands were scored
-  EXPECT_NE(read_text(run / "plain.vcf").find("|+|"), std::string::npos);
+  EXPECT_NE(read_file_text(run / "plain.vcf").find("|-|"), std::string::npos);  // both strands were scored
+  EXPECT_NE(read_file_text(run / "plain.vcf").find("|+|"), std::string::npos);
 }
 
 TEST_F(ScaleLookup, TableOfOtherParametersIsRefusedWithTheDifference) {
@@ -126,7 +115,7 @@ TEST_F(ScaleLookup, PrecomputeShardsConcatToTheWholeTable) {
   ASSERT_EQ(plain.status, 0) << plain.err;
   ASSERT_EQ(looked.status, 0) << looked.err;
   EXPECT_NE(looked.err.find("lookup table: 1 records found, 0 computed"), std::string::npos) << looked.err;
-  EXPECT_EQ(without_command(read_text(run / "looked.vcf")), without_command(read_text(run / "plain.vcf")));
+  EXPECT_EQ(without_command(read_file_text(run / "looked.vcf")), without_command(read_file_text(run / "plain.vcf")));
 }
 
 // Peak RSS of score-vcf on N records that plan, annotate and write but need no forward (a contig the reference
@@ -140,7 +129,7 @@ int64_t peak_rss_kb(const TempDir& run, int records) {
   auto r = run_shell("/usr/bin/time -f 'RSS %M' " + shell_quote(binary()) + " score-vcf -q " + common_args() +
                      " -i " + shell_quote(run / "big.vcf") + " -o " + shell_quote(run / "big.out.vcf") + " 2>&1 >/dev/null | tail -1");
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_EQ(lines_of(read_text(run / "big.out.vcf")).size(), static_cast<size_t>(records));
+  EXPECT_EQ(lines_of(read_file_text(run / "big.out.vcf")).size(), static_cast<size_t>(records));
   return r.out.starts_with("RSS ") ? std::stoll(r.out.substr(4)) : -1;
 }
 

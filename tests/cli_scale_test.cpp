@@ -12,23 +12,10 @@
 namespace splicebert::test {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The text without its provenance line that records the command (VCF ##SpliceBERT_command=, text "# command: ").
-std::string without_command(const std::string& text) {
-  std::string kept;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.starts_with("##SpliceBERT_command=") && !line.starts_with("# command: ")) kept += line + "\n";
-  return kept;
-}
 
 // The members of an npz, in order, but the provenance (which holds the command line).
 std::vector<std::pair<std::string, std::string>> npz_members(const std::string& path) {
-  const std::string bytes = read_text(path);
+  const std::string bytes = read_file_text(path);
   std::vector<std::pair<std::string, std::string>> members;
   for (auto& m : parse_zip(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path))
     if (m.name != "__provenance__.npy") members.push_back({m.name, m.data});
@@ -69,10 +56,10 @@ struct ScaleShards : ::testing::Test {
     auto concat = run_shell("bcftools concat --no-version -O v -o " + shell_quote(dir / "merged.vcf") +
                             shard_list(dir, "s", n, ".vcf"));
     ASSERT_EQ(concat.status, 0) << concat.err;
-    const std::string merged = read_text(dir / "merged.vcf"), expected = read_text(dir / "whole.vcf");
+    const std::string merged = read_file_text(dir / "merged.vcf"), expected = read_file_text(dir / "whole.vcf");
     EXPECT_EQ(without_command(merged), without_command(expected)) << "N = " << n;
     EXPECT_NE(merged.find("--shard 1/" + std::to_string(n)), std::string::npos);  // the first shard's provenance
-    EXPECT_EQ(lines_of(merged).size(), lines_of(read_text(dir / "in.vcf")).size());
+    EXPECT_EQ(lines_of(merged).size(), lines_of(read_file_text(dir / "in.vcf")).size());
   }
 };
 
@@ -80,7 +67,7 @@ TEST_F(ScaleShards, ScoreVcfShardsConcatToTheUnshardedOutputForOneThreeAndFour) 
   std::ofstream(dir / "in.vcf") << test_vcf();
   for (int n : {1, 3, 4}) expect_shards_concat_to_whole(n);
   // Both strands were scored (the comparison above would pass trivially on unscored records).
-  const std::string whole = read_text(dir / "whole.vcf");
+  const std::string whole = read_file_text(dir / "whole.vcf");
   EXPECT_NE(whole.find("|+|"), std::string::npos);
   EXPECT_NE(whole.find("|-|"), std::string::npos);
 }
@@ -91,8 +78,8 @@ TEST_F(ScaleShards, ScoreVcfShardsOfUnevenInputsIncludingEmptyShards) {
   for (int64_t pos : {3005, 62590}) vcf += vcf_line("chr16", pos, ".", genome_bases(pos), std::string(1, other_base(genome_bases(pos)[0])));
   std::ofstream(dir / "in.vcf") << vcf;
   expect_shards_concat_to_whole(4);
-  EXPECT_TRUE(lines_of(read_text(dir / "s1of4.vcf")).empty());
-  EXPECT_EQ(lines_of(read_text(dir / "s4of4.vcf")).size(), 1u);
+  EXPECT_TRUE(lines_of(read_file_text(dir / "s1of4.vcf")).empty());
+  EXPECT_EQ(lines_of(read_file_text(dir / "s4of4.vcf")).size(), 1u);
 }
 
 TEST_F(ScaleShards, BadShardIsAOneLineErrorAndStdinIsRefused) {
@@ -149,7 +136,7 @@ TEST_F(ScaleShards, EmbedShardsMergeToTheUnshardedNpzAndTsv) {
     const auto members = npz_members(dir / "merged.npz");
     EXPECT_EQ(members, npz_members(dir / "whole.npz")) << "N = " << n;
     EXPECT_EQ(members.size(), 7u * 2u + 2u);  // last_hidden_state and pooled per record; pooled and names
-    EXPECT_EQ(read_text(dir / "merged.tsv"), read_text(dir / "whole.tsv")) << "N = " << n;
+    EXPECT_EQ(read_file_text(dir / "merged.tsv"), read_file_text(dir / "whole.tsv")) << "N = " << n;
   }
   auto refused = run_cli(base + " --shard 1/2 -o " + shell_quote(dir / "x.safetensors"));
   EXPECT_NE(refused.status, 0);
@@ -169,7 +156,7 @@ TEST_F(ScaleShards, IsmShardsMergeOnBothStrandsToTheUnshardedNpzAndBedGraph) {
     ASSERT_EQ(run_cli("merge -o " + shell_quote(dir / "m.npz") + shard_list(dir, "i", n, ".npz")).status, 0);
     ASSERT_EQ(run_cli("merge -o " + shell_quote(dir / "m.bedGraph") + shard_list(dir, "i", n, ".bedGraph")).status, 0);
     EXPECT_EQ(npz_members(dir / "m.npz"), npz_members(dir / "whole.npz")) << "N = " << n;
-    EXPECT_EQ(without_command(read_text(dir / "m.bedGraph")), without_command(read_text(dir / "whole.bedGraph")));
+    EXPECT_EQ(without_command(read_file_text(dir / "m.bedGraph")), without_command(read_file_text(dir / "whole.bedGraph")));
   }
   EXPECT_EQ(npz_members(dir / "whole.npz").size(), 5u);
 }
@@ -208,12 +195,12 @@ TEST_F(ScaleShards, PredictShardsMergeOnBothStrandsOfGenomicRegions) {
     }
     for (const std::string ext : {".bedGraph", ".bed"}) {
       ASSERT_EQ(run_cli("merge -o " + dir / ("m" + ext) + shard_list(dir, "p", n, ext)).status, 0);
-      EXPECT_EQ(without_command(read_text(dir / ("m" + ext))), without_command(read_text(dir / ("whole" + ext))))
+      EXPECT_EQ(without_command(read_file_text(dir / ("m" + ext))), without_command(read_file_text(dir / ("whole" + ext))))
           << ext << " N = " << n;
     }
   }
-  EXPECT_NE(read_text(dir / "whole.bed").find("\t-\n"), std::string::npos);  // both strands present
-  EXPECT_NE(read_text(dir / "whole.bed").find("\t+\n"), std::string::npos);
+  EXPECT_NE(read_file_text(dir / "whole.bed").find("\t-\n"), std::string::npos);  // both strands present
+  EXPECT_NE(read_file_text(dir / "whole.bed").find("\t+\n"), std::string::npos);
 }
 
 TEST_F(ScaleShards, MergeRefusesVcfAndPointsToBcftools) {

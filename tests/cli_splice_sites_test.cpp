@@ -15,18 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "splice_test_model.hpp"
+#include "splicebert/io.hpp"
 #include "test_util.hpp"
 #include "variant_test_model.hpp"
 
 namespace splicebert::test {
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -71,7 +65,7 @@ TEST_F(SpliceCli, PredictTracksHoldTheMaxOverRecordsOncePerPositionSortedAndName
   ASSERT_EQ(run.status, 0) << run.err;
   // The expected track values: the max over the records of each record's own scores (JSON, threshold 0: all sites).
   std::map<std::tuple<std::string, char, std::string, int64_t>, double> expected;  // (type, strand, chrom, pos)
-  const auto records = nlohmann::json::parse(read_text(*dir_ / "records.json"));
+  const auto records = nlohmann::json::parse(read_file_text(*dir_ / "records.json"));
   ASSERT_EQ(records["records"].size(), 4u);
   for (const auto& record : records["records"]) {
     const std::string name = record["name"];  // NAME::CHROM:START-END(STRAND)
@@ -89,7 +83,7 @@ TEST_F(SpliceCli, PredictTracksHoldTheMaxOverRecordsOncePerPositionSortedAndName
     for (const auto& [strand, word] : {std::pair{'+', "plus"}, std::pair{'-', "minus"}}) {
       const std::string file = *dir_ / ("t." + type + "." + word + ".bedGraph");
       ASSERT_TRUE(std::filesystem::exists(file)) << file;
-      std::istringstream in(read_text(file));
+      std::istringstream in(read_file_text(file));
       std::string line, last_chrom;
       int64_t last_position = -1, lines = 0;
       bool track_seen = false;
@@ -121,7 +115,7 @@ TEST_F(SpliceCli, PredictTracksHoldTheMaxOverRecordsOncePerPositionSortedAndName
     }
   EXPECT_EQ(names.size(), 4u) << "track names must differ";
   // Called sites: sorted, at or above the threshold, named by channel, strand-aware, each once.
-  std::istringstream sites(read_text(*dir_ / "sites.bed"));
+  std::istringstream sites(read_file_text(*dir_ / "sites.bed"));
   std::string line;
   std::tuple<std::string, int64_t, char, std::string> last{"", -1, ' ', ""};
   int64_t calls = 0;
@@ -161,7 +155,7 @@ TEST_F(SpliceCli, PredictBgzipTracksAreTabixIndexedAndBigWigIsWritten) {
                               path("regions.bed") + " --tracks " + path("w") + " --bigwig -o " + path("w.bed"));
   if (bigwig.status != 0 && bigwig.err.find("no libBigWig") != std::string::npos) GTEST_SKIP() << bigwig.err;
   ASSERT_EQ(bigwig.status, 0) << bigwig.err;
-  const std::string bw = read_text(*dir_ / "w.donor.minus.bw");
+  const std::string bw = read_file_text(*dir_ / "w.donor.minus.bw");
   ASSERT_GE(bw.size(), 4u);
   EXPECT_EQ(static_cast<unsigned char>(bw[0]), 0x26);  // bigWig magic 0x888FFC26, little-endian
   EXPECT_EQ(static_cast<unsigned char>(bw[3]), 0x88);
@@ -179,7 +173,7 @@ TEST_F(SpliceCli, PredictSpliceOptionsNeedASpliceSiteModel) {
   const auto plain = run_cli("predict -q -m " + path("splice") + " -i " + path("genome.fa") + " --tracks " +
                              path("plain") + " --no-track-line -o " + path("plain.bed"));
   ASSERT_EQ(plain.status, 0) << plain.err;
-  const std::string text = read_text(*dir_ / "plain.donor.plus.bedGraph");
+  const std::string text = read_file_text(*dir_ / "plain.donor.plus.bedGraph");
   EXPECT_EQ(text.find("\ntrack "), std::string::npos);
   EXPECT_NE(text.find("\nchr1\t0\t1\t"), std::string::npos);  // records without coordinates: chrom = name
 }
@@ -227,7 +221,7 @@ TEST_F(SpliceCli, ScoreVcfWritesSpliceAiLayoutThatAParserAndBcftoolsRead) {
                            path("genome.fa") + " -a " + path("genes.bed") + " -i " + path("in.vcf") + " -o " +
                            path("out.vcf"));
   ASSERT_EQ(run.status, 0) << run.err;
-  const std::string vcf = read_text(*dir_ / "out.vcf");
+  const std::string vcf = read_file_text(*dir_ / "out.vcf");
   EXPECT_NE(vcf.find("##INFO=<ID=SpliceBERT_DS,Number=.,Type=String"), std::string::npos);
   EXPECT_NE(vcf.find("Format: ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_AG|DP_AL|DP_DG|DP_DL\">"), std::string::npos);
   const auto query = run_shell("bcftools query -f '%ID\\t%ALT\\t%INFO/SpliceBERT_DS\\n' " + path("out.vcf"));
@@ -273,7 +267,7 @@ TEST_F(SpliceCli, ScoreVcfWritesSpliceAiLayoutThatAParserAndBcftoolsRead) {
   const auto plain = run_cli("score-vcf -q -m " + path("mlm") + " --splice-model none -f " + path("genome.fa") +
                              " -a " + path("genes.bed") + " -i " + path("in.vcf") + " -o " + path("plain.vcf"));
   ASSERT_EQ(plain.status, 0) << plain.err;
-  EXPECT_EQ(read_text(*dir_ / "plain.vcf").find("SpliceBERT_DS"), std::string::npos);
+  EXPECT_EQ(read_file_text(*dir_ / "plain.vcf").find("SpliceBERT_DS"), std::string::npos);
   const auto wrong = run_cli("score-vcf -q -m " + path("mlm") + " --splice-model " + path("mlm") + " -f " +
                              path("genome.fa") + " -a " + path("genes.bed") + " -i " + path("in.vcf") + " -o " +
                              path("wrong.vcf"));
@@ -294,7 +288,7 @@ TEST_F(SpliceCli, ScorePairsAddsDeltaColumns) {
   const auto run = run_cli("score-pairs -q -m " + path("mlm") + " --splice-model " + path("splice") + " -i " +
                            path("pairs.tsv") + " -o " + path("pairs.out") + " --deltas-json " + path("effects.json"));
   ASSERT_EQ(run.status, 0) << run.err;
-  std::istringstream in(read_text(*dir_ / "pairs.out"));
+  std::istringstream in(read_file_text(*dir_ / "pairs.out"));
   std::string line;
   std::vector<std::vector<std::string>> rows;
   while (std::getline(in, line))
@@ -311,7 +305,7 @@ TEST_F(SpliceCli, ScorePairsAddsDeltaColumns) {
   for (int k = 13; k < 17; ++k) EXPECT_LE(std::abs(std::stoi(rows[1][k])), 50);
   // The same deltas as splice-variant-effect records: four per scored pair, each delta_score = alt − ref score, and
   // the DS column of each (gain: delta, loss: −delta) equal to it at the table's precision.
-  const auto json = nlohmann::json::parse(read_text(*dir_ / "effects.json"));
+  const auto json = nlohmann::json::parse(read_file_text(*dir_ / "effects.json"));
   ASSERT_EQ(json["pairs"].size(), 3u);
   EXPECT_TRUE(json["pairs"][2]["effects"].empty());
   const auto& effects = json["pairs"][0]["effects"];

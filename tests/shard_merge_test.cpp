@@ -11,11 +11,6 @@
 namespace splicebert {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 TEST(Shard, BlocksCoverEveryRecordOnceInOrderWithSizesDifferingByAtMostOne) {
   for (int64_t total : {0, 1, 2, 7, 100, 101}) {
     for (int64_t count : {1, 3, 4, 9}) {
@@ -47,7 +42,7 @@ TEST(ShardMerge, TsvKeepsTheFirstHeaderAndColumnRowOnly) {
   std::ofstream(dir / "2.tsv") << "# tool: t\n# command: run --shard 2/2\nname\tscore0\nc\t0.3\n";
   std::ofstream(dir / "3.tsv") << "# tool: t\n# command: run --shard 2/2\nname\tscore0\n";  // an empty shard
   merge_shard_outputs({dir / "1.tsv", dir / "2.tsv", dir / "3.tsv"}, dir / "m.tsv");
-  EXPECT_EQ(read_text(dir / "m.tsv"), "# tool: t\n# command: run --shard 1/2\nname\tscore0\na\t0.1\nb\t0.2\nc\t0.3\n");
+  EXPECT_EQ(read_file_text(dir / "m.tsv"), "# tool: t\n# command: run --shard 1/2\nname\tscore0\na\t0.1\nb\t0.2\nc\t0.3\n");
 }
 
 TEST(ShardMerge, BedGraphKeepsTheTrackLineOnce) {
@@ -55,7 +50,7 @@ TEST(ShardMerge, BedGraphKeepsTheTrackLineOnce) {
   std::ofstream(dir / "1.bedGraph") << "# command: x\ntrack type=bedGraph\nchr1\t0\t1\t0.5\n";
   std::ofstream(dir / "2.bedGraph") << "# command: y\ntrack type=bedGraph\nchr1\t5\t6\t0.25\n";
   merge_shard_outputs({dir / "1.bedGraph", dir / "2.bedGraph"}, dir / "m.bedGraph");
-  EXPECT_EQ(read_text(dir / "m.bedGraph"), "# command: x\ntrack type=bedGraph\nchr1\t0\t1\t0.5\nchr1\t5\t6\t0.25\n");
+  EXPECT_EQ(read_file_text(dir / "m.bedGraph"), "# command: x\ntrack type=bedGraph\nchr1\t0\t1\t0.5\nchr1\t5\t6\t0.25\n");
 }
 
 TEST(ShardMerge, NpzStacksPooledRowsAndWidensNames) {

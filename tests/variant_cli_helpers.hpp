@@ -68,6 +68,15 @@ inline std::vector<std::string> columns_of(const std::string& line) {
   return fields;
 }
 
+// The text without its provenance line that records the command (VCF ##SpliceBERT_command=, text "# command: ").
+inline std::string without_command(const std::string& text) {
+  std::string kept;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.starts_with("##SpliceBERT_command=") && !line.starts_with("# command: ")) kept += line + "\n";
+  return kept;
+}
+
 // `splicebert score-vcf -q -m MODEL -f FASTA -a GTF ARGS`.
 inline CommandResult score_vcf(const std::string& args, const std::string& stdin_text = "") {
   return run_cli("score-vcf -q -t 1 -m " + shell_quote(small_model()) + " -f " + shell_quote(genome_fasta()) +
