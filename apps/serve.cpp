@@ -12,6 +12,7 @@ VerbRegistrar registrar("serve", "HTTP JSON API and variant lookup page (docs/se
   add_model_option(app, o->model_dir);
   add_fasta_option(app, o->fasta);
   add_annotation_option(app, o->annotation, o->annotation_format);
+  add_splice_delta_options(app, o->splice_model, o->splice_distance);
   add_threads_option(app, o->threads);
   add_quiet_option(app, o->quiet);
   app.add_option("--host", o->host, "address to bind (127.0.0.1 = this machine only)")->capture_default_str();

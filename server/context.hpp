@@ -37,6 +37,11 @@ struct ServerContext {
   std::shared_ptr<const Model> model;
   std::unique_ptr<InferenceQueue> queue;
   std::string model_name, model_sha256;
+  // The splice-site model of --splice-model (none: no deltas). Deltas run on the request's thread, one request at a
+  // time (its Session's buffers are reused), outside the queue of the main model.
+  std::unique_ptr<Session> splice_session;
+  std::mutex splice_mutex;
+  std::string splice_model_name, splice_model_sha256;
 
   std::unique_ptr<genome::Reference> reference;  // not thread-safe (window cache): use under reference_mutex
   std::mutex reference_mutex;

@@ -30,6 +30,10 @@ json info_json(const ServerContext& ctx) {
           {"has_mlm_head", ctx.model->weights().lm_head.has_value()},
           {"task_head", c.head.kind == HeadKind::None ? json(nullptr) : json(c.head.problem_type)},
           {"genome", genome},
+          {"splice_model", ctx.splice_session ? json({{"model", ctx.splice_model_name},
+                                                      {"weights_sha256", ctx.splice_model_sha256},
+                                                      {"distance", ctx.options.splice_distance}})
+                                              : json(nullptr)},
           {"dynamic_batching", ctx.options.dynamic_batching},
           {"max_batch_tokens", ctx.options.max_batch_tokens}};
 }

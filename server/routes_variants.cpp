@@ -5,6 +5,7 @@
 
 #include "http_support.hpp"
 #include "request_bodies.hpp"
+#include "splicebert/splice_deltas.hpp"
 #include "splicebert/variant_lookup.hpp"
 
 namespace splicebert::server {
@@ -33,6 +34,20 @@ int64_t window_nt(const ServerContext& ctx) { return ctx.model->config().max_pos
 void require_mlm_head(const ServerContext& ctx) {
   if (!ctx.model->weights().lm_head) throw ApiError(422, "the model has no MLM head: variant scores need one");
   if (window_nt(ctx) < 201) throw ApiError(422, "the model's window is shorter than the 201 nt the scores need");
+}
+
+variant::SpliceDeltaOptions delta_options(const ServerContext& ctx) {
+  variant::SpliceDeltaOptions o;
+  o.distance = ctx.options.splice_distance;
+  o.max_tokens = ctx.options.max_batch_tokens;
+  return o;
+}
+
+// Which splice-site model gave the deltas (responses with deltas carry it).
+json splice_model_json(const ServerContext& ctx) {
+  return {{"splice_model", ctx.splice_model_name},
+          {"splice_model_sha256", ctx.splice_model_sha256},
+          {"splice_distance", ctx.options.splice_distance}};
 }
 
 json matrix4(const std::vector<double>& p) {
@@ -73,6 +88,11 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
         auto future = ctx.queue->score(jobs, scoring_options(ctx), watch.control());
         scores = watch.wait(future);
       }
+      json deltas = nullptr;  // score-pairs' deltas of every pair, indels included (docs/splice-sites.md)
+      if (ctx.splice_session) {
+        std::lock_guard lock(ctx.splice_mutex);
+        deltas = variant::pair_deltas_json(pairs, variant::score_pair_deltas(*ctx.splice_session, pairs, delta_options(ctx)));
+      }
       json out = json::array();
       for (size_t i = 0; i < pairs.size(); ++i) {
         json item = {{"id", pairs[i].id}, {"reason", reasons[i].empty() ? json(nullptr) : json(reasons[i])}};
@@ -80,10 +100,14 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
           const auto& s = scores[static_cast<size_t>(job_of[i])];
           item.update(scores_json(s, s.max_kl_offset));
         }
+        if (!deltas.is_null())
+          item["splice_deltas"] = {{"status", deltas[i]["status"]}, {"effects", deltas[i]["effects"]}};
         out.push_back(item);
       }
       note_tokens(res, tokens);
-      send_json(res, {{"model", ctx.model_name}, {"results", out}});
+      json answer = {{"model", ctx.model_name}, {"results", out}};
+      if (ctx.splice_session) answer.update(splice_model_json(ctx));
+      send_json(res, answer);
     });
   });
 
@@ -133,6 +157,17 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
         scores = watch.wait(scored);
         if (with_profiles) logits = watch.wait(profiled);
       }
+      // SpliceAI-style deltas per ALT × gene, as score-vcf's INFO/SpliceBERT_DS (sites whose REF does not match the
+      // genome get none).
+      std::vector<std::vector<variant::GeneDeltas>> deltas;
+      if (ctx.splice_session) {
+        std::vector<variant::Site> sites;
+        for (const auto& v : spelled) sites.push_back(v.site);
+        std::lock_guard splice_lock(ctx.splice_mutex);
+        std::lock_guard reference_lock(ctx.reference_mutex);
+        deltas = variant::score_site_deltas(*ctx.splice_session, sites, *ctx.reference, *ctx.transcripts,
+                                            delta_options(ctx));
+      }
       const int64_t V = ctx.model->config().vocab_size;
       json out = json::array();
       for (size_t v = 0; v < spelled.size(); ++v) {
@@ -177,22 +212,26 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
           }
           entries.push_back(entry);
         }
-        out.push_back({{"input", spelled[v].text},
-                       {"line", spelled[v].line},
-                       {"chrom", site.chrom},
-                       {"pos", site.position + 1},
-                       {"ref", site.ref},
-                       {"alts", site.alts},
-                       {"reasons", reasons},
-                       {"message", plan.message},
-                       {"scores", entries}});
+        json item = {{"input", spelled[v].text},
+                     {"line", spelled[v].line},
+                     {"chrom", site.chrom},
+                     {"pos", site.position + 1},
+                     {"ref", site.ref},
+                     {"alts", site.alts},
+                     {"reasons", reasons},
+                     {"message", plan.message},
+                     {"scores", entries}};
+        if (ctx.splice_session) item["splice_deltas"] = variant::site_deltas_json(site, deltas[v]);
+        out.push_back(item);
       }
       note_tokens(res, tokens);
-      send_json(res, {{"model", ctx.model_name},
-                      {"model_sha256", ctx.model_sha256},
-                      {"engine", std::string("splicebert.cpp ") + SPLICEBERT_VERSION},
-                      {"window", window_nt(ctx)},
-                      {"variants", out}});
+      json answer = {{"model", ctx.model_name},
+                     {"model_sha256", ctx.model_sha256},
+                     {"engine", std::string("splicebert.cpp ") + SPLICEBERT_VERSION},
+                     {"window", window_nt(ctx)},
+                     {"variants", out}};
+      if (ctx.splice_session) answer.update(splice_model_json(ctx));
+      send_json(res, answer);
     });
   });
 }

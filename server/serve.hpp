@@ -8,6 +8,8 @@ namespace splicebert::server {
 
 struct ServeOptions {
   std::string model_dir, fasta, annotation, annotation_format = "auto";
+  std::string splice_model = "none";  // splice-site model folder for SpliceAI-style deltas on /score and /variants
+  int64_t splice_distance = 50;       // deltas look this many nt either side of the variant
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string api_key_file;      // when set, every route but /health (and the page's static files) needs the key

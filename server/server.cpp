@@ -14,6 +14,7 @@
 
 #include "context.hpp"
 #include "http_support.hpp"
+#include "splicebert/splice_deltas.hpp"
 
 namespace splicebert::server {
 namespace {
@@ -63,14 +64,26 @@ std::string utc_now() {
 
 thread_local std::chrono::steady_clock::time_point request_started;  // httplib runs a request on one thread
 
+// A model's name for /info and the responses: its folder's name (a trailing slash allowed).
+std::string folder_name(const std::string& dir) {
+  const std::filesystem::path path(dir);
+  return path.filename().empty() ? path.parent_path().filename().string() : path.filename().string();
+}
+
 bool load(ServerContext& ctx) {
   try {
     LoadOptions load;
     load.require_lm_head = false;
     ctx.model = Model::load(ctx.options.model_dir, load);
-    ctx.model_name = std::filesystem::path(ctx.options.model_dir).filename().string();
-    if (ctx.model_name.empty()) ctx.model_name = std::filesystem::path(ctx.options.model_dir).parent_path().filename().string();
+    ctx.model_name = folder_name(ctx.options.model_dir);
     ctx.model_sha256 = ctx.model->weights_sha256();
+    if (ctx.options.splice_model != "none") {
+      auto splice = Model::load(ctx.options.splice_model, load);
+      variant::require_splice_site_model(*splice);
+      ctx.splice_model_name = folder_name(ctx.options.splice_model);
+      ctx.splice_model_sha256 = splice->weights_sha256();
+      ctx.splice_session = std::make_unique<Session>(std::move(splice));
+    }
     if (!ctx.options.fasta.empty()) {
       ctx.reference = std::make_unique<genome::Reference>(ctx.options.fasta);
       genome::Diagnostics diagnostics(false, true);
@@ -91,7 +104,7 @@ bool load(ServerContext& ctx) {
                 << "…)" << (ctx.reference ? ", genome " + ctx.options.fasta + ", " +
                                                 std::to_string(ctx.transcript_count) + " transcripts"
                                           : std::string())
-                << std::endl;
+                << (ctx.splice_session ? ", splice-site model " + ctx.splice_model_name : std::string()) << std::endl;
     return true;
   } catch (const std::exception& e) {
     ctx.load_error = std::string("loading failed: ") + e.what();

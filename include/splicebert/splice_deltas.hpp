@@ -102,6 +102,9 @@ std::vector<std::vector<GeneDeltas>> score_site_deltas(Session& session, const s
 
 // The INFO/SpliceBERT_DS entries of one site (spliceai_entry per GeneDeltas; `alts` names the alleles).
 std::vector<std::string> spliceai_entries(const std::vector<std::string>& alts, const std::vector<GeneDeltas>& genes);
+// The same results as JSON (the server's /variants): per ALT × gene {"allele", "symbol", "spliceai" (the entry
+// above), "effects" (splice_variant_effects, positions 1-based on the genome's + strand; [] when not scored)}.
+nlohmann::json site_deltas_json(const Site& site, const std::vector<GeneDeltas>& genes);
 
 // ---- sequence pairs (score-pairs) -------------------------------------------------------------------------------
 // The allele of a REF/ALT pair: the shared suffix and prefix trimmed (suffix first, so indels are left-aligned), an

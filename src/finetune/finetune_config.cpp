@@ -8,6 +8,7 @@
 #include "splicebert/error.hpp"
 #include "splicebert/finetune.hpp"
 #include "splicebert/io.hpp"
+#include "io/json_checked.hpp"
 
 namespace splicebert::finetune {
 
@@ -20,8 +21,9 @@ void read(const json& j, const char* key, T& value, const std::string& source) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return;
   try {
+    if (!io::json_converts_exactly<T>(*it)) throw std::invalid_argument("not exact");
     value = it->get<T>();
-  } catch (const json::exception&) {
+  } catch (const std::exception&) {
     fail(source, ": key '", key, "' has the wrong type (", it->dump(), ")");
   }
 }

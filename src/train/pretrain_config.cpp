@@ -6,6 +6,7 @@
 #include "splicebert/error.hpp"
 #include "splicebert/io.hpp"
 #include "splicebert/pretrain.hpp"
+#include "io/json_checked.hpp"
 
 namespace splicebert::train {
 
@@ -35,15 +36,7 @@ class ObjectReader {
     if (!has(key)) return;
     const json& j = object_.at(key);
     try {
-      if constexpr (std::is_same_v<T, bool>) {
-        if (!j.is_boolean()) throw std::invalid_argument("");
-      } else if constexpr (std::is_integral_v<T>) {
-        if (!j.is_number_integer()) throw std::invalid_argument("");
-      } else if constexpr (std::is_floating_point_v<T>) {
-        if (!j.is_number()) throw std::invalid_argument("");
-      } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!j.is_string()) throw std::invalid_argument("");
-      }
+      if (!io::json_converts_exactly<T>(j)) throw std::invalid_argument("");
       value = j.get<T>();
     } catch (const std::exception&) {
       fail(source_, ": ", where(key), " has the wrong type (", j.dump(), ")");

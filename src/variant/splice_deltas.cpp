@@ -330,6 +330,19 @@ std::vector<std::string> spliceai_entries(const std::vector<std::string>& alts, 
   return entries;
 }
 
+nlohmann::json site_deltas_json(const Site& site, const std::vector<GeneDeltas>& genes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const GeneDeltas& g : genes) {
+    const std::string& alt = site.alts.at(g.alt);
+    out.push_back({{"allele", alt},
+                   {"symbol", g.symbol},
+                   {"spliceai", spliceai_entry(info_safe(alt), info_safe(g.symbol), g.deltas)},
+                   {"effects", g.deltas ? splice_variant_effects(*g.deltas, site.position + 1, upper(site.ref), upper(alt))
+                                        : nlohmann::json::array()}});
+  }
+  return out;
+}
+
 std::optional<AlleleChange> pair_allele_change(const std::string& ref_text, const std::string& alt_text,
                                                std::string* problem) {
   const std::string ref = upper(ref_text), alt = upper(alt_text);

@@ -8,6 +8,11 @@ import time
 import urllib.error
 import urllib.request
 
+# Servers started here add no SpliceAI-style deltas unless a test passes --splice-model (the shipped splice-site
+# model is the verb's default otherwise).
+os.environ.setdefault("SPLICEBERT_SPLICE_MODEL", "none")
+SPLICE_MODEL = os.path.join(os.environ.get("SPLICEBERT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                            "models", "splice-site")
 BIN = os.environ.get("SPLICEBERT_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "splicebert"))
 
 # A random genome of 6,000 nt (contig "20") and two transcripts on opposite strands (BED12).

@@ -399,3 +399,74 @@ def test_cors_only_when_enabled(env, tmp_path):
         assert "Authorization" in headers["Access-Control-Allow-Headers"]
     finally:
         cors.stop()
+
+
+def test_splice_deltas_equal_the_cli_and_name_their_model(env, tmp_path):
+    """With --splice-model, /variants gives score-vcf's INFO/SpliceBERT_DS entries and /score score-pairs' deltas
+    (the same library run through another door); the effects agree with the entry; without one there are none."""
+    import subprocess
+    from serve_helpers import BIN, SPLICE_MODEL
+    plain, genome, folder = env
+    status, answer = plain.json("POST", "/variants", {"variants": f"20:2000 {genome[1999]}>A", "profiles": False})
+    assert status == 200 and "splice_deltas" not in answer["variants"][0] and "splice_model" not in answer
+    assert plain.json("GET", "/info")[1]["splice_model"] is None
+
+    server = Server(folder, "--splice-model", SPLICE_MODEL, "--distance", "40")
+    try:
+        info = server.json("GET", "/info")[1]["splice_model"]
+        with open(os.path.join(SPLICE_MODEL, "model.safetensors"), "rb") as f:
+            assert info == {"model": "splice-site", "weights_sha256": hashlib.sha256(f.read()).hexdigest(),
+                            "distance": 40}
+        # SNVs near the transcripts' splice sites, a deletion and an insertion (anchor base first).
+        records = [(p, genome[p - 1], [b for b in "ACGT" if b != genome[p - 1]][p % 3]) for p in (1999, 2002, 2105, 3601)]
+        records += [(2100, genome[2099:2102], genome[2099]), (3598, genome[3597], genome[3597] + "GT")]
+        vcf = os.path.join(folder, "deltas.vcf")
+        with open(vcf, "w") as f:
+            f.write("##fileformat=VCFv4.2\n##contig=<ID=20,length=6000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+            for pos, ref, alt in records:
+                f.write(f"20\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
+        out = os.path.join(folder, "deltas.out.vcf")
+        subprocess.run([BIN, "score-vcf", "-m", os.path.join(folder, "tiny"), "-f", os.path.join(folder, "g.fa"),
+                        "-a", os.path.join(folder, "a.bed"), "-i", vcf, "-o", out, "-q", "-t", "1",
+                        "--splice-model", SPLICE_MODEL, "--distance", "40"], check=True, timeout=300)
+        cli = []
+        with open(out) as f:
+            for line in f:
+                if not line.startswith("#"):
+                    info_field = dict(kv.split("=", 1) for kv in line.split("\t")[7].strip().split(";") if "=" in kv)
+                    cli.append(info_field.get("SpliceBERT_DS", "").split(","))
+        status, answer = server.json("POST", "/variants", {"variants": "\n".join(f"20:{p} {r}>{a}" for p, r, a in records),
+                                                           "profiles": False})
+        assert status == 200, answer
+        assert answer["splice_distance"] == 40 and answer["splice_model_sha256"] == info["weights_sha256"]
+        served = [[d["spliceai"] for d in v["splice_deltas"]] for v in answer["variants"]]
+        assert served == cli and all(cli)
+        assert any(d["allele"] == genome[2099] and d["effects"] for d in answer["variants"][4]["splice_deltas"])
+        for variant in answer["variants"]:
+            for d in variant["splice_deltas"]:
+                fields = d["spliceai"].split("|")
+                assert fields[0] == d["allele"] and fields[1] == d["symbol"] and len(d["effects"]) == 4
+                for kind, effect in enumerate(d["effects"]):  # AG, AL, DG, DL
+                    assert effect["direction"] == ("gain" if kind % 2 == 0 else "loss")
+                    assert effect["channel"] == ("acceptor" if kind < 2 else "donor")
+                    assert effect["position"] == variant["pos"] + int(fields[6 + kind])
+                    assert "%.2f" % abs(effect["delta_score"]) == fields[2 + kind]
+                    assert effect["delta_score"] == pytest.approx(effect["alternative_score"] - effect["reference_score"])
+
+        ref = genome[1000:1300]
+        pairs = [{"id": "snv", "ref": ref, "alt": ref[:150] + ("A" if ref[150] != "A" else "C") + ref[151:], "pos": 150},
+                 {"id": "deletion", "ref": ref, "alt": ref[:100] + ref[103:], "pos": 100},
+                 {"id": "same", "ref": ref, "alt": ref, "pos": 5}]
+        tsv = tmp_path / "pairs.tsv"
+        tsv.write_text("id\tref\talt\tpos\n" + "".join(f"{p['id']}\t{p['ref']}\t{p['alt']}\t{p['pos']}\n" for p in pairs))
+        subprocess.run([BIN, "score-pairs", "-m", os.path.join(folder, "tiny"), "-i", str(tsv), "-o",
+                        str(tmp_path / "pairs.out"), "--deltas-json", str(tmp_path / "deltas.json"), "-q", "-t", "1",
+                        "--splice-model", SPLICE_MODEL, "--distance", "40"], check=True, timeout=300)
+        with open(tmp_path / "deltas.json") as f:
+            expected = [{"status": p["status"], "effects": p["effects"]} for p in json.load(f)["pairs"]]
+        status, answer = server.json("POST", "/score", {"pairs": pairs})
+        assert status == 200, answer
+        assert [r["splice_deltas"] for r in answer["results"]] == expected
+        assert [e["status"] for e in expected] == ["scored", "scored", "NO_CHANGE"]
+    finally:
+        server.stop()
