@@ -23,7 +23,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 # docs/fuzzing.md "In CI"). The CLI-level hostile-input tests run sanitized with SANITIZE_ALL=1.
 reader_tests=(io_atomic_test io_fasta_test io_npy_test io_npz_test io_safetensors_test io_torch_test io_zip_test
               genome_unit_test genome_reference_index_test variant_sites_test variant_spelling_test enums_test
-              finetune_folds_test train_data_test)
+              finetune_folds_test train_data_test config_json_numbers_test)
 # Fuzz target -> corpus folder name (fuzz/corpus/<name>/, dictionary fuzz/<name>.dict when there is one).
 declare -A corpus=([fuzz_safetensors]=safetensors [fuzz_npy]=npy [fuzz_fasta]=fasta [fuzz_config_json]=config_json
                    [fuzz_pickle]=pickle [fuzz_zip]=zip [fuzz_tokenizer]=tokenizer [fuzz_variant_pairs]=variant_pairs

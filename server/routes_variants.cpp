@@ -230,7 +230,10 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
                      {"engine", std::string("splicebert.cpp ") + SPLICEBERT_VERSION},
                      {"window", window_nt(ctx)},
                      {"variants", out}};
-      if (ctx.splice_session) answer.update(splice_model_json(ctx));
+      if (ctx.splice_session) {
+        answer.update(splice_model_json(ctx));
+        answer["splice_info_header"] = variant::spliceai_info_header(ctx.options.splice_distance);
+      }
       send_json(res, answer);
     });
   });

@@ -103,6 +103,26 @@ function renderTable(rows, describe) {
   $('results').hidden = false;
 }
 
+// SpliceAI-style deltas of the server's splice-site model (absent when it has none): one row per ALT × gene, each
+// cell the signed change alt − ref of that channel's probability and where it happens.
+function renderDeltas(entries, caption) {
+  const body = $('deltas-body');
+  clear(body);
+  $('deltas').hidden = !entries;
+  if (!entries) return;
+  for (const entry of entries) {
+    const tr = el('tr');
+    tr.appendChild(el('td', entry.allele));
+    tr.appendChild(el('td', entry.symbol));
+    for (let k = 0; k < 4; ++k) {
+      const e = entry.effects[k];
+      tr.appendChild(el('td', e ? e.delta_score.toFixed(2) + ' at ' + e.position : '.'));
+    }
+    body.appendChild(tr);
+  }
+  $('deltas-caption').textContent = caption;
+}
+
 function selectRow(rows, index) {
   selected = rows[index];
   Array.from($('scores-body').children).forEach((tr, i) => tr.classList.toggle('selected', i === index));
@@ -226,6 +246,7 @@ async function lookup(text) {
   showError('');
   $('plots').hidden = true;
   $('results').hidden = true;  // never leave an earlier answer under a new question
+  renderDeltas(null);
   if (!text) return;
   setStatus('Scoring ' + text + ' …');
   try {
@@ -238,6 +259,10 @@ async function lookup(text) {
       if (r.reason) throw new Error('Not scored: ' + r.reason);
       renderTable([Object.assign({ allele: seq[3].toUpperCase(), gene: '—', transcript: '—', strand: '+', consequence: '—' }, r)],
         'Sequence of ' + ref.length + ' nt, ' + seq[2].toUpperCase() + '>' + seq[3].toUpperCase() + ' at index ' + seq[1].length);
+      if (r.splice_deltas)
+        renderDeltas([{ allele: seq[3].toUpperCase(), symbol: '—', effects: r.splice_deltas.effects }],
+          'Largest change of each channel within ' + out.splice_distance + ' nt (model ' + out.splice_model +
+          '; ' + r.splice_deltas.status + '); positions are 0-based indices in the sequence.');
       setStatus('Scored.');
       return;
     }
@@ -248,6 +273,9 @@ async function lookup(text) {
     let describe = v.chrom + ':' + v.pos + ' ' + v.ref + '>' + v.alts.join(',');
     if (reasons.length) describe += ' — not scored: ' + reasons.join(', ') + (v.message ? ' (' + v.message + ')' : '');
     renderTable(v.scores, describe);
+    if (v.splice_deltas)
+      renderDeltas(v.splice_deltas, 'Largest change of each channel within ' + out.splice_distance + ' nt, the maximum ' +
+        'over the gene\'s transcripts (model ' + out.splice_model + '); positions are 1-based on the genome.');
     if (v.scores.length) selectRow(v.scores, 0);
     setStatus(v.scores.length ? 'Scored on ' + v.scores.length + ' transcript(s).' : 'No transcript scored this variant.');
   } catch (e) {
@@ -278,6 +306,7 @@ async function annotateVcf() {
     const header = lines.filter((l) => l.startsWith('##'));
     header.push('##INFO=<ID=SpliceBERT,Number=.,Type=String,Description="SpliceBERT zero-shot scores from splicebert serve (model ' +
       out.model + ', sha256 ' + out.model_sha256 + ', ' + out.engine + '). Format: ALLELE|gene|transcript|strand|context_KL|max_KL|max_KL_offset|donor_KL|acceptor_KL|masked_dP|consequence">');
+    if (out.splice_info_header) header.push(out.splice_info_header);
     const columns = lines.find((l) => l.startsWith('#CHROM')) || '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO';
     const body = data.map((line, i) => {
       const fields = line.split('\t');
@@ -285,6 +314,8 @@ async function annotateVcf() {
       const entries = out.variants[i].scores.map((s) => [s.allele, infoSafe(s.gene), infoSafe(s.transcript), s.strand,
         fmt(s.context_kl), fmt(s.max_kl), fmt(s.max_kl_offset), fmt(s.donor_kl), fmt(s.acceptor_kl), fmt(s.masked_dp), s.consequence].join('|'));
       if (entries.length) fields[7] = (fields[7] === '.' ? '' : fields[7] + ';') + 'SpliceBERT=' + entries.join(',');
+      const deltas = (out.variants[i].splice_deltas || []).map((d) => d.spliceai);
+      if (deltas.length) fields[7] = (fields[7] === '.' ? '' : fields[7] + ';') + 'SpliceBERT_DS=' + deltas.join(',');
       return fields.join('\t');
     });
     const blob = new Blob([header.concat([columns], body).join('\n') + '\n'], { type: 'text/plain' });

@@ -39,8 +39,9 @@ const ref = genome[1999];
 const alt = 'ACGT'.replace(ref, '')[1];
 const variant = `chr20:2,000 ${ref}>${alt}`;
 
+const SPLICE_MODEL = join(process.env.SPLICEBERT_SOURCE_DIR || join(here, '..', '..'), 'models', 'splice-site');
 const server = spawn(BIN, ['serve', '-m', join(folder, 'tiny'), '-f', join(folder, 'g.fa'), '-a', join(folder, 'a.bed'),
-  '--port', '0', '-t', '1', '--access-log', ''], { stdio: ['ignore', 'pipe', 'inherit'] });
+  '--port', '0', '-t', '1', '--access-log', '', '--splice-model', SPLICE_MODEL], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
   createInterface({ input: server.stdout }).once('line', (line) => {
@@ -91,6 +92,15 @@ try {
   const tip = await page.$eval('#scores-head th:nth-child(6) span', (s) => s.getAttribute('title'));
   check(tip.includes('ln(max(k_d'), 'the context KL header explains the score in a tooltip');
   check(decodeURIComponent(new URL(page.url()).hash) === '#variant=' + variant, 'the URL holds the variant');
+  // The splice-site model's deltas: the page shows what /variants answers, one row per ALT x gene.
+  const answer = await (await fetch(url + 'variants', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ variants: variant, profiles: false }) })).json();
+  const expected = answer.variants[0].splice_deltas.map((d) =>
+    [d.allele, d.symbol, ...d.effects.map((e) => e.delta_score.toFixed(2) + ' at ' + e.position)]);
+  await page.waitForSelector('#deltas:not([hidden]) #deltas-body tr');
+  const deltaRows = await page.$$eval('#deltas-body tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
+  check(expected.length === 2 && JSON.stringify(deltaRows) === JSON.stringify(expected),
+    'the deltas table shows the splice-site model\'s four effects per ALT x gene');
   await page.screenshot({ path: join(SHOTS, 'serve_lookup_page.png'), fullPage: true });
 
   // The link reproduces the view.
@@ -119,8 +129,12 @@ try {
   const annotated = readFileSync(await download.path(), 'utf8');
   const records = annotated.split('\n').filter((l) => l && !l.startsWith('#'));
   check(annotated.includes('##INFO=<ID=SpliceBERT') && records.length === 2, 'the annotated VCF keeps both records and declares INFO/SpliceBERT');
-  check(/\tDP=3;SpliceBERT=G\|TX\d\|TX\d\|[+-]\|/.test(records[0]) && records[0].split(',').length === 2,
+  const [zeroShot, deltas] = records[0].split(';SpliceBERT_DS=');
+  check(/\tDP=3;SpliceBERT=G\|TX\d\|TX\d\|[+-]\|/.test(zeroShot) && zeroShot.split(',').length === 2,
     'the first record gains one entry per transcript after its own INFO');
+  check(annotated.includes('##INFO=<ID=SpliceBERT_DS') &&
+    deltas === answer.variants[0].splice_deltas.map((d) => d.spliceai).join(','),
+  'and the SpliceAI-layout deltas per gene, declared in the header');
   check(records[1].endsWith('\t.'), 'a record nothing scores is left as it was');
 
   // A refusal is reported clearly.
