@@ -295,31 +295,32 @@ def test_client_disconnect_drops_the_queued_work(tmp_path):
         server.stop()
 
 
-def test_variants_give_the_fields_of_score_vcf(env):
-    """The same variants through `splicebert score-vcf` (the CLI) and /variants give the same INFO/SpliceBERT."""
+def score_vcf_info(folder, records, name, *options):
+    """`splicebert score-vcf` on records [(pos, ref, alt)] of contig 20 of the env's genome: each record's INFO."""
     import subprocess
     from serve_helpers import BIN
+    vcf, out = os.path.join(folder, name + ".vcf"), os.path.join(folder, name + ".out.vcf")
+    with open(vcf, "w") as f:
+        f.write("##fileformat=VCFv4.2\n##contig=<ID=20,length=6000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+        for pos, ref, alt in records:
+            f.write(f"20\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
+    subprocess.run([BIN, "score-vcf", "-m", os.path.join(folder, "tiny"), "-f", os.path.join(folder, "g.fa"),
+                    "-a", os.path.join(folder, "a.bed"), "-i", vcf, "-o", out, "-q", "-t", "1", *options],
+                   check=True, timeout=300)
+    with open(out) as f:
+        return [dict(kv.split("=", 1) for kv in line.split("\t")[7].strip().split(";") if "=" in kv)
+                for line in f if not line.startswith("#")]
+
+
+def test_variants_give_the_fields_of_score_vcf(env):
+    """The same variants through `splicebert score-vcf` (the CLI) and /variants give the same INFO/SpliceBERT."""
     server, genome, folder = env
     records = []
     for pos in (1999, 2000, 2105, 3601, 4300):
         ref = genome[pos - 1]
         records.append((pos, ref, [b for b in "ACGT" if b != ref][pos % 3]))
-    vcf = os.path.join(folder, "in.vcf")
-    with open(vcf, "w") as f:
-        f.write("##fileformat=VCFv4.2\n##contig=<ID=20,length=6000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
-        for pos, ref, alt in records:
-            f.write(f"20\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
-    out = os.path.join(folder, "out.vcf")
-    subprocess.run([BIN, "score-vcf", "-m", os.path.join(folder, "tiny"), "-f", os.path.join(folder, "g.fa"),
-                    "-a", os.path.join(folder, "a.bed"), "-i", vcf, "-o", out, "-q", "-t", "1",
-                    "--splice-model", "none"], check=True, timeout=120)
-    cli = []
-    with open(out) as f:
-        for line in f:
-            if line.startswith("#"):
-                continue
-            info = dict(kv.split("=", 1) for kv in line.split("\t")[7].strip().split(";") if "=" in kv)
-            cli.append(sorted(info.get("SpliceBERT", "").split(",")) if "SpliceBERT" in info else [])
+    cli = [sorted(info["SpliceBERT"].split(",")) if "SpliceBERT" in info else []
+           for info in score_vcf_info(folder, records, "in", "--splice-model", "none")]
     status, answer = server.json("POST", "/variants", {"variants": "\n".join(f"20:{p} {r}>{a}" for p, r, a in records),
                                                        "profiles": False})
     assert status == 200
@@ -420,21 +421,8 @@ def test_splice_deltas_equal_the_cli_and_name_their_model(env, tmp_path):
         # SNVs near the transcripts' splice sites, a deletion and an insertion (anchor base first).
         records = [(p, genome[p - 1], [b for b in "ACGT" if b != genome[p - 1]][p % 3]) for p in (1999, 2002, 2105, 3601)]
         records += [(2100, genome[2099:2102], genome[2099]), (3598, genome[3597], genome[3597] + "GT")]
-        vcf = os.path.join(folder, "deltas.vcf")
-        with open(vcf, "w") as f:
-            f.write("##fileformat=VCFv4.2\n##contig=<ID=20,length=6000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
-            for pos, ref, alt in records:
-                f.write(f"20\t{pos}\t.\t{ref}\t{alt}\t.\t.\t.\n")
-        out = os.path.join(folder, "deltas.out.vcf")
-        subprocess.run([BIN, "score-vcf", "-m", os.path.join(folder, "tiny"), "-f", os.path.join(folder, "g.fa"),
-                        "-a", os.path.join(folder, "a.bed"), "-i", vcf, "-o", out, "-q", "-t", "1",
-                        "--splice-model", SPLICE_MODEL, "--distance", "40"], check=True, timeout=300)
-        cli = []
-        with open(out) as f:
-            for line in f:
-                if not line.startswith("#"):
-                    info_field = dict(kv.split("=", 1) for kv in line.split("\t")[7].strip().split(";") if "=" in kv)
-                    cli.append(info_field.get("SpliceBERT_DS", "").split(","))
+        cli = [info.get("SpliceBERT_DS", "").split(",")
+               for info in score_vcf_info(folder, records, "deltas", "--splice-model", SPLICE_MODEL, "--distance", "40")]
         status, answer = server.json("POST", "/variants", {"variants": "\n".join(f"20:{p} {r}>{a}" for p, r, a in records),
                                                            "profiles": False})
         assert status == 200, answer
