@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A long libFuzzer campaign: every target of build-fuzz/ (clang, -DSPLICEBERT_FUZZ=ON, docs/fuzzing.md "Build") runs
-# SECONDS seconds on its seed corpus, PARALLEL targets at a time, and the table of docs/fuzzing.md "Campaigns" is
+# SECONDS seconds on its seed corpus, PARALLEL targets at a time, and the table of docs/fuzzing.md "Results" is
 # printed at the end (executions, exec/s, edges covered of those instrumented, corpus growth, peak RSS, findings).
 # Usage: scripts/fuzz-campaign.sh OUT [SECONDS=600] [PARALLEL=2] [TARGET ...]
 # OUT gets corpus/<name>/ (seeds plus what libFuzzer kept), logs/<target>.log, artifacts/ (crash-, leak-, timeout-
@@ -43,10 +43,12 @@ run_one() {  # target: one libFuzzer run; the seed count goes to logs/<target>.s
   [[ -f fuzz/$name.dict ]] && dict=(-dict="fuzz/$name.dict")
   [[ $name == pickle ]] && max_len=300000
   echo "fuzz-campaign: $target for $seconds s" >&2
+  local start=$SECONDS
   TMPDIR="$out/tmp" build-fuzz/fuzz/"$target" -max_total_time="$seconds" -max_len=$max_len -timeout=10 \
       -rss_limit_mb=2048 "${dict[@]}" -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \
       "$out/corpus/$name" >"$out/logs/$target.log" 2>&1
   echo $? >"$out/logs/$target.status"
+  echo $((SECONDS - start)) >"$out/logs/$target.seconds"  # less than asked when it stopped on a finding
 }
 export -f run_one
 # xargs runs each target in a fresh bash: the map travels as its declaration.
@@ -72,7 +74,7 @@ failed=0
       result="**stopped: $(grep -oE 'ERROR: [A-Za-z]+: [a-z-]+|ERROR: libFuzzer: [a-z-]+|runtime error: .*' "$log" | head -1)**"
       failed=1
     fi
-    echo "| \`$target\` | $seconds | $(stat number_of_executed_units) | $(stat average_exec_per_sec) | $cov / $edges |" \
+    echo "| \`$target\` | $(cat "$out/logs/$target.seconds" 2>/dev/null || echo "?") | $(stat number_of_executed_units) | $(stat average_exec_per_sec) | $cov / $edges |" \
          "$ft | $(cat "$out/logs/$target.seeds") → $end | $(stat peak_rss_mb) | $result |"
   done
 } | tee "$out/table.md"
