@@ -178,15 +178,19 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)), target_(resol
   const bool replacing = ::stat(target_.path.c_str(), &existing) == 0;
   for (int attempt = 0;; ++attempt) {
     temp_path_ = target_.path + ".tmp." + std::to_string(::getpid()) + "." + random_hex_suffix();
+    // Registered before it exists, so that a signal arriving just after the open still removes it (the signal
+    // handler's unlink of a name not yet created does nothing; the name holds our pid and a random suffix).
+    slot_ = register_temporary(temp_path_);
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd_ >= 0) break;
-    if (errno != EEXIST || attempt >= 100) {
-      const int error = errno;
+    const int error = errno;
+    unregister_temporary(slot_);  // not ours: never remove a file this process did not create
+    slot_ = -1;
+    if (error != EEXIST || attempt >= 100) {
       temp_path_.clear();
       fail(path_, ": cannot create a temporary file beside it: ", reason(error));
     }
   }
-  slot_ = register_temporary(temp_path_);
   if (replacing) ::fchmod(fd_, existing.st_mode & 07777);  // the replaced file keeps its permissions
 }
 
