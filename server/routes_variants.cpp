@@ -91,7 +91,8 @@ void add_variant_routes(httplib::Server& http, ServerContext& ctx) {
       json deltas = nullptr;  // score-pairs' deltas of every pair, indels included (docs/splice-sites.md)
       if (ctx.splice_session) {
         std::lock_guard lock(ctx.splice_mutex);
-        deltas = variant::pair_deltas_json(pairs, variant::score_pair_deltas(*ctx.splice_session, pairs, delta_options(ctx)));
+        deltas = variant::pair_deltas_json(
+            pairs, variant::score_pair_deltas(*ctx.splice_session, pairs, delta_options(ctx)));
       }
       json out = json::array();
       for (size_t i = 0; i < pairs.size(); ++i) {

@@ -54,7 +54,10 @@ TEST_F(PretrainConfigNumbers, FloatsAndOutOfRangeIntegersWhereIntegersBelongAreW
 }
 
 TEST(FinetuneConfigNumbers, FloatsAndOutOfRangeIntegersWhereIntegersBelongAreWrongTypes) {
-  const json base = {{"model", "m"}, {"output", "o"}, {"windows", "w"}, {"head", {{"type", "token"}, {"num_labels", 3}, {"problem_type", "multiclass"}}}};
+  const json base = {{"model", "m"},
+                     {"output", "o"},
+                     {"windows", "w"},
+                     {"head", {{"type", "token"}, {"num_labels", 3}, {"problem_type", "multiclass"}}}};
   json good = base;
   good["epochs"] = 7;
   good["lr"] = 1;  // an integer where a float belongs is a number like any other

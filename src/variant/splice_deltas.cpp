@@ -334,11 +334,12 @@ nlohmann::json site_deltas_json(const Site& site, const std::vector<GeneDeltas>&
   nlohmann::json out = nlohmann::json::array();
   for (const GeneDeltas& g : genes) {
     const std::string& alt = site.alts.at(g.alt);
+    nlohmann::json effects = nlohmann::json::array();
+    if (g.deltas) effects = splice_variant_effects(*g.deltas, site.position + 1, upper(site.ref), upper(alt));
     out.push_back({{"allele", alt},
                    {"symbol", g.symbol},
                    {"spliceai", spliceai_entry(info_safe(alt), info_safe(g.symbol), g.deltas)},
-                   {"effects", g.deltas ? splice_variant_effects(*g.deltas, site.position + 1, upper(site.ref), upper(alt))
-                                        : nlohmann::json::array()}});
+                   {"effects", effects}});
   }
   return out;
 }
