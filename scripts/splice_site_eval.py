@@ -10,6 +10,11 @@
       `splicebert windows --splice-labels`), scores every position of the scored spans with them and with each
       model (`splicebert predict -i OUT_DIR/spans.fa --class 1 / --class 2` bedGraphs), and prints per channel
       top-k accuracy, AUPRC and AUROC against RefSeq and against Ensembl introns, each on its own spans.
+  splice_site_eval.py windows PREFIX OUT.fa
+      the windows of a labelled shard (e.g. the validation shard PREFIX.valid) as FASTA records w0, w1, ...
+  splice_site_eval.py threshold PREFIX --model ACCEPTOR.bedgraph,DONOR.bedgraph [--thresholds 0.1,0.5,...]
+      per channel the sites called at each threshold on those windows (predict bedGraphs of OUT.fa), their precision
+      and recall, and the threshold where precision and recall meet (how to choose `predict --threshold`).
 
 Scored positions: every nucleotide of the annotation's gene (RefSeq) or transcript (Ensembl) spans, once per strand
 (a position inside two spans of one strand counts once, with the maximum score over the records that hold it).
@@ -355,6 +360,39 @@ def print_table(results, models):
             print(f"| {label} | {name} | " + " | ".join(text) + " |")
 
 
+def command_windows(args):
+    tokens, index, _ = read_shard(args.prefix)
+    with open(args.out, "w") as f:
+        for w in range(len(index) - 1):
+            f.write(f">w{w}\n{tokens[index[w]:index[w + 1]].tobytes().decode()}\n")
+
+
+def command_threshold(args):
+    _, index, labels = read_shard(args.prefix)
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    for label, (channel, path) in enumerate(zip(CHANNELS, args.model.split(",")), start=1):
+        scores = np.full(len(labels), np.nan)
+        for line in open(path):
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            chrom, start, end, value = line.split("\t")[:4]
+            w = int(chrom[1:])
+            scores[index[w] + int(start):index[w] + int(end)] = float(value)
+        kept = labels != -100
+        if np.isnan(scores[kept]).any():
+            sys.exit(f"{path}: {int(np.isnan(scores[kept]).sum())} labelled positions have no score")
+        s, y = scores[kept], labels[kept] == label
+        print(f"{channel}: {int(y.sum())} sites in {int(kept.sum()):,} labelled nt")
+        for t in thresholds:
+            called = s >= t
+            hits = int((called & y).sum())
+            precision = hits / called.sum() if called.sum() else float("nan")
+            print(f"  threshold {t:g}: {int(called.sum())} called, precision {precision:.3f}, recall {hits / y.sum():.3f}")
+        k = int(y.sum())  # the threshold where as many are called as there are sites: precision = recall
+        meet = np.sort(s)[::-1][k - 1]
+        print(f"  precision = recall = {y[s >= meet].mean():.3f} at threshold {meet:.4g}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -372,8 +410,16 @@ def main():
     evaluate.add_argument("--json")
     evaluate.add_argument("--baselines-from", help="take the PWM and logistic rows from this earlier --json")
     evaluate.add_argument("--data", default=DATA)
+    windows = sub.add_parser("windows")
+    windows.add_argument("prefix")
+    windows.add_argument("out")
+    threshold = sub.add_parser("threshold")
+    threshold.add_argument("prefix")
+    threshold.add_argument("--model", required=True, help="ACCEPTOR.bedgraph,DONOR.bedgraph")
+    threshold.add_argument("--thresholds", default="0.1,0.3,0.5,0.7,0.9,0.99")
     args = parser.parse_args()
-    (command_spans if args.command == "spans" else command_evaluate)(args)
+    {"spans": command_spans, "evaluate": command_evaluate, "windows": command_windows,
+     "threshold": command_threshold}[args.command](args)
 
 
 if __name__ == "__main__":

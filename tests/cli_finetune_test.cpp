@@ -4,12 +4,14 @@
 // errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
 
+#include "splicebert/io.hpp"
 #include "test_util.hpp"
 
 namespace splicebert {
@@ -385,6 +387,76 @@ TEST_F(FinetuneCli, ResumeKeepsFinishedFoldsAndTrainsTheRest) {
   const auto summary = nlohmann::json::parse(std::ifstream(dir / "run/summary.json"));
   EXPECT_EQ(summary["test"], reference["test"]);  // seeded: the retrained folds come out the same
   EXPECT_NE(test::run_cli("finetune --resume " + dir / "nowhere").err.find("finetune_config.json"), std::string::npos);
+}
+
+// head.class_weights w tilt the trained softmax to p_w(c) ∝ w_c p(c); calibrate_class_weights saves the head with
+// −log w_c added to its output bias, so the saved model's probability of class c is p_w(c) / w_c renormalised.
+// Checked here against the same training run saved without it (seeded, one validation: the same weights), and a
+// calibrated head taken up again with the same weights (lr 0) comes back unchanged, not calibrated twice.
+TEST_F(FinetuneCli, CalibratedClassWeightsDivideTheProbabilitiesByTheWeights) {
+  std::mt19937 rng(23);
+  {
+    std::ofstream fasta(dir / "windows.fa"), labels(dir / "labels.tsv");
+    for (int r = 0; r < 12; ++r) {
+      fasta << ">w" << r << "\n" << random_sequence(rng, 40) << "\n";
+      std::string label(40, '0');
+      label[10] = '1', label[30] = '2';
+      labels << "w" << r << "\t" << label << "\n";
+    }
+  }
+  const std::vector<double> w = {1, 20, 50};
+  auto finetune = [&](const std::string& model, const std::string& out, bool calibrate, double lr) {
+    std::ofstream config(dir / (out + ".json"));
+    config << R"({"model": ")" << model << R"(", "output": ")" << dir / out << R"(", "fasta": ")"
+           << dir / "windows.fa" << R"(", "labels": ")" << dir / "labels.tsv" << R"(",
+      "head": {"type": "token", "num_labels": 3, "problem_type": "multiclass", "class_weights": [1, 20, 50]},
+      "calibrate_class_weights": )" << (calibrate ? "true" : "false")
+           << R"(, "folds": 3, "epochs": 1, "batch_size": 4, "max_steps": 2, "lr": )" << lr << "}";
+    config.close();
+    const auto result = test::run_cli("finetune -q -t 1 -c " + dir / (out + ".json"));
+    EXPECT_EQ(result.status, 0) << result.err;
+    return dir / (out + "/seed1/fold0/best");
+  };
+  const std::string plain = finetune(dir / "model", "plain", false, 1e-3);
+  const std::string calibrated = finetune(dir / "model", "calibrated", true, 1e-3);
+  auto bias = [](const std::string& model) {
+    return read_safetensors(model + "/model.safetensors").tensors.at("token_head.decoder.bias").data;
+  };
+  const std::vector<float> plain_bias = bias(plain), calibrated_bias = bias(calibrated);
+  ASSERT_EQ(calibrated_bias.size(), 3u);
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(calibrated_bias[c], plain_bias[c] - std::log(w[c]), 1e-5) << c;
+
+  auto scores = [&](const std::string& model, int label) {
+    const std::string out = dir / ("scores" + std::to_string(label) + ".bedGraph");
+    const auto r = test::run_cli("predict -q -t 1 -m " + model + " -i " + dir / "windows.fa" + " --class " +
+                                 std::to_string(label) + " --bedgraph " + out);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return bedgraph_scores(out);
+  };
+  const auto p0 = scores(plain, 0), p1 = scores(plain, 1), p2 = scores(plain, 2);
+  const auto q1 = scores(calibrated, 1);
+  ASSERT_EQ(q1.size(), 12u * 40u);
+  int checked = 0;
+  for (const auto& [where, text] : q1) {
+    const double a = std::stod(p0.at(where)) / w[0], b = std::stod(p1.at(where)) / w[1],
+                 d = std::stod(p2.at(where)) / w[2];
+    EXPECT_NEAR(std::stod(text), b / (a + b + d), 2e-4) << where;
+    EXPECT_LT(std::stod(text), std::stod(p1.at(where))) << where;  // the weight-20 class loses probability
+    ++checked;
+  }
+  EXPECT_EQ(checked, 12 * 40);
+
+  // lr 0 changes no weight: the head is un-calibrated for training and calibrated once more when saved ...
+  const std::vector<float> again = bias(finetune(calibrated, "again", true, 0));
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(again[c], calibrated_bias[c], 1e-5) << c;
+  // ... or saved as trained when the new run does not calibrate.
+  const std::vector<float> raw = bias(finetune(calibrated, "raw", false, 0));
+  for (int c = 0; c < 3; ++c) EXPECT_NEAR(raw[c], plain_bias[c], 1e-5) << c;
+  std::ofstream(dir / "unweighted.json") << R"({"model": "m", "output": "o", "windows": "w",
+    "head": {"type": "token"}, "calibrate_class_weights": true})";
+  const auto rejected = test::run_cli("finetune -q -t 1 -c " + dir / "unweighted.json");
+  EXPECT_EQ(rejected.status, 1);
+  EXPECT_NE(rejected.err.find("calibrate_class_weights needs head.class_weights"), std::string::npos) << rejected.err;
 }
 
 }  // namespace

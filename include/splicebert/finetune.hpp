@@ -43,6 +43,8 @@ struct FinetuneConfig {
   bool plateau = false;              // ReduceLROnPlateau on the monitored metric
   double plateau_factor = 0.5, plateau_min_lr = 1e-7;
   int plateau_patience = 1;
+  bool calibrate_class_weights = false;  // with head.class_weights: save a head whose softmax gives the unweighted
+                                         // probabilities (−log w folded into the output bias; docs/finetuning.md)
   int threads = 0;
   Precision precision = Precision::F32;  // BF16: mixed precision training GEMMs (as pretrain's "precision")
   nlohmann::json source_json;        // the config as given, copied next to every checkpoint
@@ -88,6 +90,18 @@ std::vector<int> split_folds(const std::vector<Example>& examples, const std::st
 std::map<std::string, double> evaluation_metrics(const std::string& problem_type, int num_labels,
                                                  const std::vector<Tensor>& logits, const std::vector<Tensor>& labels,
                                                  const std::vector<std::string>& label_names = {});
+
+// head.class_weights w tilt a softmax head's optimum to p_w(c) ∝ w_c · p(c) (the weighted loss is the plain loss
+// under a prior multiplied by w), so with weights [1, 100, 100] sites come out about 100 times too likely. Adding
+// −log w_c to logit c undoes the tilt exactly: softmax(z − log w)_c ∝ p_w(c) / w_c ∝ p(c). These apply it to
+// logits [..., num_labels] (validation) and to the head's output bias (the saved model; direction −1 folds the
+// correction in, +1 takes it out again before more training). docs/finetuning.md, "Class weights and calibration".
+void calibrate_logits(Tensor& logits, const std::vector<double>& class_weights);
+void shift_output_bias(TensorMap& parameters, const ModelConfig& head_config, const std::vector<double>& class_weights,
+                       int direction);
+// The class weights a model folder's head was calibrated for: its finetune_config.json (written by finetune next to
+// every checkpoint) when that says calibrate_class_weights, else none. A malformed file fails, naming it.
+std::vector<double> calibrated_class_weights_of(const std::string& model_dir);
 
 struct RunOptions {
   bool quiet = false;

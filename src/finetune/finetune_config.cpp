@@ -48,7 +48,7 @@ const std::set<std::string> kTopLevelKeys = {
     "epochs", "batch_size", "patience",  "max_steps",    "lr",      "weight_decay",   "dropout",
     "monitor", "plateau",  "plateau_factor", "plateau_patience", "plateau_min_lr", "threads", "split",
     "head",   "preset", "validate_every", "shard_splits",
-    "max_wall_minutes"};  // preset: recorded by `finetune --preset` in the merged config it saves
+    "max_wall_minutes", "calibrate_class_weights"};  // preset: recorded by `finetune --preset` in the merged config it saves
 const std::set<std::string> kHeadKeys = {"type",    "num_labels",  "problem_type", "transform",
                                          "dropout", "label_names", "class_weights"};
 
@@ -69,14 +69,16 @@ json FinetuneConfig::preset(const std::string& name) {
     // Per-nucleotide acceptor / donor calls on windows from `windows --splice-labels` (docs/splice-sites.md,
     // "Model"). Sites are 1 nucleotide in 250 even in windows chosen to hold them; with the plain mean loss the
     // model settled on the class prior (validation loss equal to the prior's entropy after 600 steps at lr 1e-3
-    // and 400 at 1e-4), so the loss weights each site 100 times a non-site. That shifts the probabilities up, which
-    // the monitored metrics (rankings: AUPRC, top-k) do not see; with it the mean AUPRC / top-k reached 0.20 in 200
-    // steps. lr 3e-4, halved when validation stalls: a 4-layer model, where SB's 1e-5 barely moves the new head.
+    // and 400 at 1e-4), so the loss weights each site 100 times a non-site; with it the mean AUPRC / top-k reached
+    // 0.20 in 200 steps. The weights tilt the probabilities up about 100-fold, so the saved head is calibrated
+    // back (calibrate_class_weights): delta scores and thresholds read probabilities. lr 3e-4, halved when
+    // validation stalls: a 4-layer model, where SB's 1e-5 barely moves the new head.
     return {{"head", {{"type", "token"}, {"num_labels", 3}, {"problem_type", "multiclass"},
                       {"label_names", {"no_splice", "acceptor", "donor"}}, {"class_weights", {1, 100, 100}}}},
             {"shard_splits", true}, {"lr", 3e-4}, {"weight_decay", 1e-6}, {"batch_size", 16}, {"epochs", 40},
             {"validate_every", 300}, {"patience", 20}, {"monitor", "mean_auprc_topk"}, {"plateau", true},
-            {"plateau_factor", 0.5}, {"plateau_patience", 3}, {"plateau_min_lr", 1e-5}};
+            {"plateau_factor", 0.5}, {"plateau_patience", 3}, {"plateau_min_lr", 1e-5},
+            {"calibrate_class_weights", true}};
   fail("--preset '", name, "' is not splice-site, splice-site-token or branchpoint");
 }
 
@@ -124,6 +126,7 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   read(j, "validate_every", c.validate_every, source);
   read(j, "shard_splits", c.shard_splits, source);
   read(j, "max_wall_minutes", c.max_wall_minutes, source);
+  read(j, "calibrate_class_weights", c.calibrate_class_weights, source);
   if (c.max_wall_minutes < 0) fail(source, ": max_wall_minutes must be ≥ 0");
   if (c.validate_every < 0) fail(source, ": validate_every must be ≥ 0");
   if (c.shard_splits && (c.windows.empty() || !c.split.empty()))
@@ -157,6 +160,8 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
     for (double w : c.head.class_weights)
       if (!(w > 0 && std::isfinite(w))) fail(source, ": head.class_weights must be positive and finite");
   }
+  if (c.calibrate_class_weights && c.head.class_weights.empty())
+    fail(source, ": calibrate_class_weights needs head.class_weights");
   if (!c.head.label_names.empty() && c.head.label_names.size() != static_cast<size_t>(c.head.num_labels))
     fail(source, ": head.label_names needs one name per label (", c.head.num_labels, ")");
   if (c.head.dropout < 0 || c.head.dropout >= 1) fail(source, ": head.dropout must be in [0, 1)");
@@ -172,8 +177,8 @@ FinetuneConfig FinetuneConfig::from_json(const json& j, const std::string& sourc
   if (c.folds < 3) fail(source, ": folds must be at least 3 (test, validation and training folds)");
   if (c.seeds.empty()) fail(source, ": seeds must not be empty");
   if (c.epochs < 1 || c.batch_size < 1 || c.patience < 1) fail(source, ": epochs, batch_size, patience must be ≥ 1");
-  if (!(c.lr > 0) || c.weight_decay < 0 || c.dropout < 0 || c.dropout >= 1)
-    fail(source, ": lr must be > 0, weight_decay ≥ 0, dropout in [0, 1)");
+  if (!(c.lr >= 0) || c.weight_decay < 0 || c.dropout < 0 || c.dropout >= 1)
+    fail(source, ": lr must be ≥ 0 (0: validate and save unchanged), weight_decay ≥ 0, dropout in [0, 1)");
   return c;
 }
 

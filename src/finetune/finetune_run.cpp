@@ -3,6 +3,7 @@
 // config beside them, then the test metrics; mean ± sd over all runs in summary.json (docs/finetuning.md).
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -101,6 +102,7 @@ std::map<std::string, double> evaluate(RunContext& r, train::TrainingSession& se
     const train::HeadBatch hb =
         make_head_batch(r.c, r.examples, r.encoded, batch, r.model.tokenizer().pad_id(), 0);
     logits.push_back(session.head_evaluate(hb).logits);
+    if (r.c.calibrate_class_weights) calibrate_logits(logits.back(), r.c.head.class_weights);  // as saved
     labels.push_back(hb.labels);
   }
   return evaluation_metrics(r.c.head.problem_type, r.c.head.num_labels, logits, labels, r.c.head.label_names);
@@ -124,6 +126,12 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
     for (const auto& name : initialised) names += (names.empty() ? "" : ", ") + name;
     std::fprintf(stderr, "finetune: initialised normal(0, %g), bias 0: %s\n", r.head_config.initializer_range,
                  names.c_str());
+  }
+  // A head saved calibrated starts from its trained bias again, so a weighted loss goes on where it stopped.
+  if (!c.head.class_weights.empty() && std::find(initialised.begin(), initialised.end(), train::task_head_prefix(r.head_config) + ".decoder.bias") ==
+      initialised.end()) {
+    const std::vector<double> folded = calibrated_class_weights_of(c.model);
+    if (!folded.empty()) shift_output_bias(store.parameters(), r.head_config, folded, +1);
   }
   train::TrainingSession session(store, r.model.tokenizer());
   train::AdamW optimizer({c.lr, 0.9, 0.999, 1e-8, c.weight_decay});
@@ -197,6 +205,7 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
 
   store.parameters() = best_parameters;
   const auto test = test_rows.empty() ? std::map<std::string, double>{} : evaluate(r, session, test_rows);
+  if (c.calibrate_class_weights) shift_output_bias(store.parameters(), r.head_config, c.head.class_weights, -1);
   const std::string dir = c.output + "/seed" + std::to_string(seed) + "/fold" + std::to_string(test_fold) + "/best";
   store.save_model_folder(dir, r.model.tokenizer());
   AtomicOutput split(dir + "/split.tsv", false);  // so baselines can train on exactly this split
