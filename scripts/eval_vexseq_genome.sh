@@ -67,7 +67,8 @@ if dataset == "vexseq":
                              int(r["start"]), int(r["end"])))
 else:  # MFASS (PROVENANCE.md there): hg19 positions, alleles from the hg38 VCF, exons from the hg38 intron pieces
     m = f"{data}/mfass"
-    hg19 = {f[3]: (f[0].removeprefix("chr"), int(f[2])) for f in (l.split() for l in open(f"{m}/snp_positions_hg19.bed"))}
+    hg19 = {f[3]: (f[0].removeprefix("chr"), int(f[2]))
+            for f in (l.split() for l in open(f"{m}/snp_positions_hg19.bed"))}
     hg38 = {f[2]: (int(f[1]), f[3], f[4]) for f in (l.split() for l in open(f"{m}/snv.vcf"))}
     pieces = {}
     for f in (l.split() for l in open(f"{m}/snv_intron_coords.bed")):

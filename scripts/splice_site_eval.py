@@ -387,7 +387,8 @@ def command_threshold(args):
             called = s >= t
             hits = int((called & y).sum())
             precision = hits / called.sum() if called.sum() else float("nan")
-            print(f"  threshold {t:g}: {int(called.sum())} called, precision {precision:.3f}, recall {hits / y.sum():.3f}")
+            print(f"  threshold {t:g}: {int(called.sum())} called, precision {precision:.3f}, "
+                  f"recall {hits / y.sum():.3f}")
         k = int(y.sum())  # the threshold where as many are called as there are sites: precision = recall
         meet = np.sort(s)[::-1][k - 1]
         print(f"  precision = recall = {y[s >= meet].mean():.3f} at threshold {meet:.4g}")

@@ -452,6 +452,19 @@ TEST_F(FinetuneCli, CalibratedClassWeightsDivideTheProbabilitiesByTheWeights) {
   // ... or saved as trained when the new run does not calibrate.
   const std::vector<float> raw = bias(finetune(calibrated, "raw", false, 0));
   for (int c = 0; c < 3; ++c) EXPECT_NEAR(raw[c], plain_bias[c], 1e-5) << c;
+  // A damaged record of the calibration fails the run by its file name, before anything is trained.
+  std::filesystem::copy(calibrated, dir / "damaged");
+  std::ofstream(dir / "damaged/finetune_config.json") << "{\"calibrate_class_weights\": true}";
+  std::ofstream(dir / "from_damaged.json") << R"({"model": ")" << dir / "damaged" << R"(", "output": ")"
+                                          << dir / "from_damaged_run" << R"(", "fasta": ")" << dir / "windows.fa"
+                                          << R"(", "labels": ")" << dir / "labels.tsv" << R"(",
+    "head": {"type": "token", "num_labels": 3, "problem_type": "multiclass", "class_weights": [1, 20, 50]},
+    "folds": 3, "epochs": 1, "max_steps": 1})";
+  const auto damaged = test::run_cli("finetune -q -t 1 -c " + dir / "from_damaged.json");
+  EXPECT_EQ(damaged.status, 1);
+  EXPECT_NE(damaged.err.find("damaged/finetune_config.json: calibrate_class_weights without head.class_weights"),
+            std::string::npos) << damaged.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "from_damaged_run/seed1"));
   std::ofstream(dir / "unweighted.json") << R"({"model": "m", "output": "o", "windows": "w",
     "head": {"type": "token"}, "calibrate_class_weights": true})";
   const auto rejected = test::run_cli("finetune -q -t 1 -c " + dir / "unweighted.json");

@@ -48,7 +48,7 @@ const std::set<std::string> kTopLevelKeys = {
     "epochs", "batch_size", "patience",  "max_steps",    "lr",      "weight_decay",   "dropout",
     "monitor", "plateau",  "plateau_factor", "plateau_patience", "plateau_min_lr", "threads", "split",
     "head",   "preset", "validate_every", "shard_splits",
-    "max_wall_minutes", "calibrate_class_weights"};  // preset: recorded by `finetune --preset` in the merged config it saves
+    "max_wall_minutes", "calibrate_class_weights"};  // preset: recorded by `finetune --preset` in the merged config
 const std::set<std::string> kHeadKeys = {"type",    "num_labels",  "problem_type", "transform",
                                          "dropout", "label_names", "class_weights"};
 

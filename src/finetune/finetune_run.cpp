@@ -127,9 +127,12 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
     std::fprintf(stderr, "finetune: initialised normal(0, %g), bias 0: %s\n", r.head_config.initializer_range,
                  names.c_str());
   }
+  const std::string output_bias = train::task_head_prefix(r.head_config) + ".decoder.bias";
+  if (c.calibrate_class_weights && !store.parameters().count(output_bias))  // before training, not after it
+    fail(c.source_json.value("model", c.model), ": calibrate_class_weights needs a head with an output bias");
   // A head saved calibrated starts from its trained bias again, so a weighted loss goes on where it stopped.
-  if (!c.head.class_weights.empty() && std::find(initialised.begin(), initialised.end(), train::task_head_prefix(r.head_config) + ".decoder.bias") ==
-      initialised.end()) {
+  if (!c.head.class_weights.empty() &&
+      std::find(initialised.begin(), initialised.end(), output_bias) == initialised.end()) {
     const std::vector<double> folded = calibrated_class_weights_of(c.model);
     if (!folded.empty()) shift_output_bias(store.parameters(), r.head_config, folded, +1);
   }
