@@ -370,17 +370,11 @@ def command_windows(args):
 def command_threshold(args):
     _, index, labels = read_shard(args.prefix)
     thresholds = [float(t) for t in args.thresholds.split(",")]
+    windows = {f"w{w}": {"start": 0, "end": int(index[w + 1] - index[w])} for w in range(len(index) - 1)}
+    kept = labels != -100
     for label, (channel, path) in enumerate(zip(CHANNELS, args.model.split(",")), start=1):
-        scores = np.full(len(labels), np.nan)
-        for line in open(path):
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            chrom, start, end, value = line.split("\t")[:4]
-            w = int(chrom[1:])
-            scores[index[w] + int(start):index[w] + int(end)] = float(value)
-        kept = labels != -100
-        if np.isnan(scores[kept]).any():
-            sys.exit(f"{path}: {int(np.isnan(scores[kept]).sum())} labelled positions have no score")
+        per_window = read_bedgraph(path, windows)  # fails, naming the file, where a position has no score
+        scores = np.concatenate([per_window[f"w{w}"] for w in range(len(index) - 1)])
         s, y = scores[kept], labels[kept] == label
         print(f"{channel}: {int(y.sum())} sites in {int(kept.sum()):,} labelled nt")
         for t in thresholds:

@@ -462,7 +462,7 @@ TEST_F(FinetuneCli, CalibratedClassWeightsDivideTheProbabilitiesByTheWeights) {
     "folds": 3, "epochs": 1, "max_steps": 1})";
   const auto damaged = test::run_cli("finetune -q -t 1 -c " + dir / "from_damaged.json");
   EXPECT_EQ(damaged.status, 1);
-  EXPECT_NE(damaged.err.find("damaged/finetune_config.json: calibrate_class_weights without head.class_weights"),
+  EXPECT_NE(damaged.err.find("damaged/finetune_config.json: calibrate_class_weights needs head.class_weights"),
             std::string::npos) << damaged.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "from_damaged_run/seed1"));
   std::ofstream(dir / "unweighted.json") << R"({"model": "m", "output": "o", "windows": "w",

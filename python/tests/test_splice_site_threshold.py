@@ -59,4 +59,4 @@ def test_windows_and_threshold_count_by_hand(tmp_path):
     write_bedgraph(tmp_path / "short.bg", {0: acceptor[0]})  # window 1 has no scores
     missing = subprocess.run([sys.executable, SCRIPT, "threshold", prefix, "--model",
                               f"{tmp_path}/short.bg,{tmp_path}/d.bg"], capture_output=True, text=True)
-    assert missing.returncode != 0 and "labelled positions have no score" in missing.stderr
+    assert missing.returncode != 0 and "short.bg: 10 positions of w1 have no score" in missing.stderr

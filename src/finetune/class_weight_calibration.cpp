@@ -39,17 +39,7 @@ std::vector<double> calibrated_class_weights_of(const std::string& model_dir) {
   if (j.is_discarded() || !j.is_object()) fail(path, ": not a JSON object");
   const auto flag = j.find("calibrate_class_weights");
   if (flag == j.end() || !flag->is_boolean() || !flag->get<bool>()) return {};
-  const auto head = j.find("head");
-  if (head == j.end() || !head->is_object() || !head->contains("class_weights") ||
-      !(*head)["class_weights"].is_array())
-    fail(path, ": calibrate_class_weights without head.class_weights");
-  std::vector<double> weights;
-  for (const auto& w : (*head)["class_weights"]) {
-    if (!w.is_number() || !(w.get<double>() > 0) || !std::isfinite(w.get<double>()))
-      fail(path, ": head.class_weights must be positive finite numbers");
-    weights.push_back(w.get<double>());
-  }
-  return weights;
+  return FinetuneConfig::from_json(j, path).head.class_weights;  // the config reader's checks, naming the file
 }
 
 }  // namespace splicebert::finetune

@@ -93,6 +93,7 @@ struct RunContext {
   const ModelConfig& head_config;
   const RunOptions& options;
   train::detail::TrainingLog& log;
+  const std::vector<double>& source_calibration;  // class weights the loaded head was saved calibrated for, or none
 };
 
 std::map<std::string, double> evaluate(RunContext& r, train::TrainingSession& session,
@@ -131,11 +132,9 @@ json run_one(RunContext& r, uint64_t seed, int test_fold, const std::vector<int>
   if (c.calibrate_class_weights && !store.parameters().count(output_bias))  // before training, not after it
     fail(c.source_json.value("model", c.model), ": calibrate_class_weights needs a head with an output bias");
   // A head saved calibrated starts from its trained bias again, so a weighted loss goes on where it stopped.
-  if (!c.head.class_weights.empty() &&
-      std::find(initialised.begin(), initialised.end(), output_bias) == initialised.end()) {
-    const std::vector<double> folded = calibrated_class_weights_of(c.model);
-    if (!folded.empty()) shift_output_bias(store.parameters(), r.head_config, folded, +1);
-  }
+  if (!r.source_calibration.empty() &&
+      std::find(initialised.begin(), initialised.end(), output_bias) == initialised.end())
+    shift_output_bias(store.parameters(), r.head_config, r.source_calibration, +1);
   train::TrainingSession session(store, r.model.tokenizer());
   train::AdamW optimizer({c.lr, 0.9, 0.999, 1e-8, c.weight_decay});
   train::ReduceLROnPlateau plateau({c.plateau_factor, 1e-4, c.plateau_min_lr, c.plateau_patience, 0}, c.lr);
@@ -245,6 +244,9 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
                    c.head.problem_type.c_str());
   }
   auto model = Model::load(c.model);
+  // Read once, before anything is written: a damaged record fails the run by its file name.
+  const std::vector<double> source_calibration =
+      c.head.class_weights.empty() ? std::vector<double>{} : calibrated_class_weights_of(c.model);
   ModelConfig head_config = model->config();
   head_config.architecture = architecture_of(c.head.kind);
   head_config.head.kind = c.head.kind;
@@ -277,7 +279,7 @@ json run_finetuning(const FinetuneConfig& config, const RunOptions& options) {
                                  {{"kind", "header"}, {"command_line", options.command_line}, {"config", c.source_json},
                                   {"examples", examples.size()}, {"threads", omp_get_max_threads()}},
                                  options.resume ? std::numeric_limits<int64_t>::max() : -1);
-  RunContext context{c, examples, encoded, *model, head_config, options, log};
+  RunContext context{c, examples, encoded, *model, head_config, options, log, source_calibration};
   json runs = json::array();
   std::map<std::string, std::vector<double>> test_values;
   for (size_t s = 0; s < c.seeds.size(); ++s) {
